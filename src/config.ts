@@ -1,0 +1,171 @@
+import type { LogLevel } from './logger.js';
+import { isValidId } from './northflank/ids.js';
+
+/** Gateway settings, read from the environment once at start-up. */
+export interface Config {
+  /** @default 4000 */
+  port: number;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** Origin of the Northflank API. @default 'https://api.northflank.com' */
+  northflankApiUrl: string;
+  /** Token used when a request has no Authorization header at all. */
+  northflankApiToken: string | undefined;
+  /** Routes calls through `/v1/teams/{teamId}`, which organisation tokens need. */
+  northflankTeamId: string | undefined;
+  /** One upstream call, from connecting to the last body byte. @default 5000 */
+  northflankTimeoutMs: number;
+  /** Time in-flight requests get to finish after SIGTERM or SIGINT. @default 10000 */
+  shutdownGraceMs: number;
+  /** Browser origins allowed to call the gateway; empty means same-origin only. @default [] */
+  corsOrigins: string[];
+  /** @default 'info' */
+  logLevel: LogLevel;
+}
+
+/** A setting with an invalid value; the message names the variable and the rule. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Environment = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
+
+/** Reads and validates the configuration; throws ConfigError on the first invalid value. */
+export function loadConfig(env: Environment = process.env): Config {
+  return {
+    port: readInteger(env, 'PORT', 4000, 0, 65535),
+    host: readString(env, 'HOST') ?? '127.0.0.1',
+    northflankApiUrl: readApiUrl(env, 'NORTHFLANK_API_URL', 'https://api.northflank.com'),
+    northflankApiToken: readToken(env, 'NORTHFLANK_API_TOKEN'),
+    northflankTeamId: readId(env, 'NORTHFLANK_TEAM_ID'),
+    northflankTimeoutMs: readInteger(env, 'NORTHFLANK_TIMEOUT_MS', 5000, 1, 600_000),
+    shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
+    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}
+
+/** Reads a setting; an empty value counts as unset, as container tooling often leaves them. */
+function readString(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function readInteger(
+  env: Environment,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(raw)}.`,
+    );
+  }
+  return value;
+}
+
+/** Reads `true`, `false`, `1` or `0`. */
+export function readBoolean(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true, false, 1 or 0, received ${JSON.stringify(raw)}.`);
+}
+
+function readChoice<T extends string>(
+  env: Environment,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+
+  const choice = choices.find((candidate) => candidate === raw);
+  if (choice === undefined) {
+    throw new ConfigError(
+      `${name} must be one of ${choices.join(', ')}, received ${JSON.stringify(raw)}.`,
+    );
+  }
+  return choice;
+}
+
+function readId(env: Environment, name: string): string | undefined {
+  const raw = readString(env, name);
+  if (raw === undefined || isValidId(raw)) return raw;
+
+  throw new ConfigError(
+    `${name} must be 1 to 100 ASCII letters, digits or hyphens, starting with a letter or digit.`,
+  );
+}
+
+/** Reads a secret, so a rejected value is never put in the message. */
+function readToken(env: Environment, name: string): string | undefined {
+  const raw = readString(env, name);
+  if (raw === undefined || /^[A-Za-z0-9\-._~+/]+=*$/.test(raw)) return raw;
+
+  throw new ConfigError(`${name} must be a bearer token without spaces or control characters.`);
+}
+
+/**
+ * Accepts an origin only: https, or plain http on a loopback host for the simulator. Credentials,
+ * paths and queries are rejected because they would be sent along with every token.
+ */
+function readApiUrl(env: Environment, name: string, fallback: string): string {
+  const raw = readString(env, name) ?? fallback;
+  const rule =
+    'an https:// origin (http:// only for a loopback host), without credentials, path or query';
+
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be ${rule}, received ${JSON.stringify(raw)}.`);
+  }
+
+  const secure = url.protocol === 'https:';
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
+  const originOnly =
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '';
+  if (!(secure || loopbackHttp) || !originOnly) {
+    throw new ConfigError(`${name} must be ${rule}, received ${JSON.stringify(url.origin)}.`);
+  }
+  return url.origin;
+}
+
+/** Reads a comma-separated list of origins such as `https://app.example.com`. */
+function readOrigins(env: Environment, name: string): string[] {
+  const raw = readString(env, name);
+  if (raw === undefined) return [];
+
+  return raw.split(',').map((entry) => {
+    const candidate = entry.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(candidate);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || url.origin === 'null' || url.origin !== candidate) {
+      throw new ConfigError(
+        `${name} must list origins such as https://app.example.com separated by commas, received ${JSON.stringify(candidate)}.`,
+      );
+    }
+    return url.origin;
+  });
+}

@@ -1,0 +1,44 @@
+import { type Credential, requireToken, resolveCredential } from './auth.js';
+import { type BuildLoader, createBuildLoader } from './loaders/build-loader.js';
+import type { Logger } from './logger.js';
+import type { NorthflankClient } from './northflank/client.js';
+import type { UnknownValueReporter } from './unknown-value-reporter.js';
+
+/** Long-lived parts of the gateway that every request's context refers to. */
+export interface GatewayServices {
+  client: NorthflankClient;
+  logger: Logger;
+  serverToken: string | undefined;
+  unknownBuildStatuses: UnknownValueReporter;
+}
+
+/** Resolver context, created anew for every GraphQL request so nothing leaks between users. */
+export interface GatewayContext {
+  requestId: string;
+  logger: Logger;
+  unknownBuildStatuses: UnknownValueReporter;
+  /** The build loader of this request, bound to its token; throws UNAUTHENTICATED without one. */
+  buildLoader(): BuildLoader;
+}
+
+export function createRequestContext(
+  services: GatewayServices,
+  request: Request,
+  requestId: string,
+): GatewayContext {
+  const credential: Credential = resolveCredential(
+    request.headers.get('authorization'),
+    services.serverToken,
+  );
+  let loader: BuildLoader | undefined;
+
+  return {
+    requestId,
+    logger: services.logger,
+    unknownBuildStatuses: services.unknownBuildStatuses,
+    buildLoader() {
+      loader ??= createBuildLoader(services.client, requireToken(credential), request.signal);
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { createGateway } from './gateway.js';
+import { createLogger } from './logger.js';
+import { exitOnStartupFailure, loadConfigOrExit, stopOnSignal } from './process-lifecycle.js';
+import { listen } from './server.js';
+import { createSimulator } from './simulator/index.js';
+
+/** Token the demo's gateway sends to its simulated API. It grants nothing anywhere else. */
+const DEMO_TOKEN = 'demo-token';
+
+/**
+ * Runs the gateway against the embedded simulated Northflank API, so it can be explored in
+ * GraphiQL without an account. The simulated API listens on a free loopback port. Any
+ * NORTHFLANK_API_URL, NORTHFLANK_API_TOKEN or NORTHFLANK_TEAM_ID in the environment is ignored,
+ * so the demo never calls the real API.
+ */
+async function demo(): Promise<void> {
+  const simulator = createSimulator({ hourlyLimit: 0, controlRoutes: true });
+  const simulatorUrl = await simulator.listen(0, '127.0.0.1');
+  const config = loadConfigOrExit({
+    ...process.env,
+    NORTHFLANK_API_URL: simulatorUrl,
+    NORTHFLANK_API_TOKEN: DEMO_TOKEN,
+    NORTHFLANK_TEAM_ID: '',
+  });
+  const logger = createLogger(config.logLevel);
+  const gateway = createGateway(config, logger);
+  const running = await listen(gateway, { port: config.port, host: config.host }, logger);
+
+  logger.info(
+    { url: `${running.url}/graphql`, upstream: simulatorUrl },
+    `Demo gateway listening on ${running.url}/graphql, calling the simulated Northflank API at ${simulatorUrl}`,
+  );
+  process.stdout.write(`\nOpen GraphiQL: ${running.url}/graphql\n\n`);
+  stopOnSignal(async () => {
+    await running.shutdown(config.shutdownGraceMs);
+    await simulator.close();
+  }, logger);
+}
+
+demo().catch(exitOnStartupFailure('Demo'));

@@ -1,0 +1,45 @@
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { Logger } from './logger.js';
+
+/** Loads the configuration, or exits with one line naming the invalid variable. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Invalid configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * Runs `stop` on the first SIGTERM or SIGINT, then exits 0, or 1 when stopping fails. A second
+ * signal during shutdown is ignored, so the grace period is not cut short by an impatient Ctrl+C.
+ */
+export function stopOnSignal(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Received stop signal');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'Shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** Prints a start-up failure on one line and exits 1. */
+export function exitOnStartupFailure(what: string) {
+  return (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${what} failed to start: ${reason}\n`);
+    process.exit(1);
+  };
+}

@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from './gateway.js';
+import type { Logger } from './logger.js';
+
+export interface ListenOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+}
+
+/** A gateway listening on node:http. */
+export interface RunningServer {
+  /** Base URL, for example `http://127.0.0.1:4000`. */
+  url: string;
+  server: Server;
+  /**
+   * Stops taking new connections, lets in-flight requests finish for up to `graceMs`, then cuts
+   * the remaining connections and releases upstream connections.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/** Bound a client that sends its headers or body slowly, which would otherwise hold a socket. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Longer than the 60 s idle timeout of common load balancers, which avoids sporadic 502s. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+export async function listen(
+  gateway: Gateway,
+  options: ListenOptions,
+  logger: Logger,
+): Promise<RunningServer> {
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    },
+    gateway.yoga,
+  );
+
+  // Once shutdown begins, a keep-alive connection would hold the server open after its last
+  // response, so each finished response closes the connections that are idle by then.
+  server.on('request', (_request, response) => {
+    response.on('finish', () => {
+      if (!server.listening) server.closeIdleConnections();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    shutdown: (graceMs) => shutdown(server, gateway, graceMs, logger),
+  };
+}
+
+async function shutdown(server: Server, gateway: Gateway, graceMs: number, logger: Logger) {
+  gateway.markShuttingDown();
+  logger.info({ graceMs }, 'Shutting down: finishing in-flight requests');
+
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  let graceTimer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'timeout'>((resolve) => {
+    graceTimer = setTimeout(() => resolve('timeout'), graceMs);
+  });
+
+  const outcome = await Promise.race([closed, graceOver]);
+  clearTimeout(graceTimer);
+  if (outcome === 'timeout') {
+    logger.warn({ graceMs }, 'Grace period over: closing the remaining connections');
+    server.closeAllConnections();
+    await closed;
+  }
+
+  await gateway.close();
+  logger.info('Stopped');
+}

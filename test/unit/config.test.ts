@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readBoolean } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.northflankApiUrl).toBe('https://api.northflank.com');
+    expect(config.northflankApiToken).toBeUndefined();
+    expect(config.northflankTeamId).toBeUndefined();
+    expect(config.northflankTimeoutMs).toBe(5000);
+    expect(config.shutdownGraceMs).toBe(10_000);
+    expect(config.corsOrigins).toEqual([]);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      NORTHFLANK_API_URL: 'http://127.0.0.1:4010',
+      NORTHFLANK_API_TOKEN: 'abc.def-123',
+      NORTHFLANK_TEAM_ID: 'my-team',
+      NORTHFLANK_TIMEOUT_MS: '2500',
+      SHUTDOWN_GRACE_MS: '0',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      LOG_LEVEL: 'debug',
+    });
+
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      northflankApiUrl: 'http://127.0.0.1:4010',
+      northflankApiToken: 'abc.def-123',
+      northflankTeamId: 'my-team',
+      northflankTimeoutMs: 2500,
+      shutdownGraceMs: 0,
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ NORTHFLANK_API_TOKEN: '' }).northflankApiToken).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['NORTHFLANK_TIMEOUT_MS', '0'],
+    ['NORTHFLANK_TIMEOUT_MS', '1.5'],
+    ['SHUTDOWN_GRACE_MS', 'ten'],
+    ['NORTHFLANK_TEAM_ID', '../admin'],
+    ['NORTHFLANK_API_URL', 'not a url'],
+    ['NORTHFLANK_API_URL', 'http://api.northflank.com'],
+    ['NORTHFLANK_API_URL', 'https://user:secret@api.northflank.com'],
+    ['NORTHFLANK_API_URL', 'https://api.northflank.com/v1'],
+    ['NORTHFLANK_API_URL', 'https://api.northflank.com/?x=1'],
+    ['NORTHFLANK_API_URL', 'ftp://127.0.0.1'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/path'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('rejects %s=%j with a message naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrowError(name);
+  });
+
+  it('accepts plain http on loopback hosts only', () => {
+    expect(loadConfig({ NORTHFLANK_API_URL: 'http://localhost:4010' }).northflankApiUrl).toBe(
+      'http://localhost:4010',
+    );
+    expect(loadConfig({ NORTHFLANK_API_URL: 'http://[::1]:4010' }).northflankApiUrl).toBe(
+      'http://[::1]:4010',
+    );
+  });
+
+  it('keeps the password of a rejected URL out of the message', () => {
+    expect(() =>
+      loadConfig({ NORTHFLANK_API_URL: 'https://user:hunter2@example.com' }),
+    ).toThrowError(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+
+  it('keeps a rejected token out of the message', () => {
+    expect(() => loadConfig({ NORTHFLANK_API_TOKEN: 'secret with spaces' })).toThrowError(
+      expect.objectContaining({ message: expect.not.stringContaining('secret') }),
+    );
+  });
+});
+
+describe('readBoolean', () => {
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('reads %s', (raw, expected) => {
+    expect(readBoolean({ FLAG: raw }, 'FLAG', !expected)).toBe(expected);
+  });
+
+  it('rejects yes', () => {
+    expect(() => readBoolean({ FLAG: 'yes' }, 'FLAG', true)).toThrowError(
+      'FLAG must be true, false, 1 or 0',
+    );
+  });
+});
