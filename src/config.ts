@@ -17,6 +17,34 @@ export interface Config {
   northflankTimeoutMs: number;
   /** Time in-flight requests get to finish after SIGTERM or SIGINT. @default 10000 */
   shutdownGraceMs: number;
+  /** Deadline of one GraphQL operation; fields still waiting then fail. @default 15000 */
+  requestTimeoutMs: number;
+  /** Retries of a transient upstream failure. @default 2 */
+  northflankRetries: number;
+  /** First backoff step of the retries. @default 100 */
+  northflankRetryBaseMs: number;
+  /** Upstream calls in progress at once. @default 32 */
+  northflankMaxConnections: number;
+  /** Upstream calls waiting for a connection; past that they fail at once. @default 256 */
+  northflankMaxQueue: number;
+  /** Larger upstream responses are cut off. @default 1048576 */
+  northflankMaxResponseBytes: number;
+  /** Consecutive upstream faults that open the circuit breaker. @default 5 */
+  breakerThreshold: number;
+  /** How long an open circuit fails fast before a probe. @default 10000 */
+  breakerCooldownMs: number;
+  /** Cache lifetime of concluded builds; 0 turns it off. @default 300000 */
+  cacheTtlMs: number;
+  /** Cache lifetime of running builds; 0 turns it off. @default 1000 */
+  runningCacheTtlMs: number;
+  /** Cache lifetime of NOT_FOUND results; 0 turns it off. @default 30000 */
+  notFoundCacheTtlMs: number;
+  /** Entries the cache keeps at most; 0 turns every cache off. @default 10000 */
+  cacheMaxEntries: number;
+  /** Remaining upstream calls at or below which a credential's budget counts as low. @default 50 */
+  rateLimitReserve: number;
+  /** Cache lifetime of running builds while the budget is low. @default 10000 */
+  lowBudgetRunningTtlMs: number;
   /** Browser origins allowed to call the gateway; empty means same-origin only. @default [] */
   corsOrigins: string[];
   /** @default 'info' */
@@ -43,6 +71,26 @@ export function loadConfig(env: Environment = process.env): Config {
     northflankTeamId: readId(env, 'NORTHFLANK_TEAM_ID'),
     northflankTimeoutMs: readInteger(env, 'NORTHFLANK_TIMEOUT_MS', 5000, 1, 600_000),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
+    northflankRetries: readInteger(env, 'NORTHFLANK_RETRIES', 2, 0, 10),
+    northflankRetryBaseMs: readInteger(env, 'NORTHFLANK_RETRY_BASE_MS', 100, 0, 60_000),
+    northflankMaxConnections: readInteger(env, 'NORTHFLANK_MAX_CONNECTIONS', 32, 1, 1024),
+    northflankMaxQueue: readInteger(env, 'NORTHFLANK_MAX_QUEUE', 256, 0, 100_000),
+    northflankMaxResponseBytes: readInteger(
+      env,
+      'NORTHFLANK_MAX_RESPONSE_BYTES',
+      1024 * 1024,
+      1024,
+      64 * 1024 * 1024,
+    ),
+    breakerThreshold: readInteger(env, 'BREAKER_THRESHOLD', 5, 1, 1000),
+    breakerCooldownMs: readInteger(env, 'BREAKER_COOLDOWN_MS', 10_000, 1, 600_000),
+    cacheTtlMs: readInteger(env, 'CACHE_TTL_MS', 300_000, 0, 86_400_000),
+    runningCacheTtlMs: readInteger(env, 'RUNNING_CACHE_TTL_MS', 1000, 0, 86_400_000),
+    notFoundCacheTtlMs: readInteger(env, 'NOT_FOUND_CACHE_TTL_MS', 30_000, 0, 86_400_000),
+    cacheMaxEntries: readInteger(env, 'CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
+    rateLimitReserve: readInteger(env, 'RATE_LIMIT_RESERVE', 50, 0, 1_000_000),
+    lowBudgetRunningTtlMs: readInteger(env, 'LOW_BUDGET_RUNNING_TTL_MS', 10_000, 0, 86_400_000),
     corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };

@@ -1,14 +1,16 @@
 import { type Credential, requireToken, resolveCredential } from './auth.js';
 import { type BuildLoader, createBuildLoader } from './loaders/build-loader.js';
 import type { Logger } from './logger.js';
-import type { NorthflankClient } from './northflank/client.js';
 import type { UnknownValueReporter } from './unknown-value-reporter.js';
+import type { BuildSource } from './upstream/build-source.js';
+import { hashCredential } from './upstream/credential.js';
 
 /** Long-lived parts of the gateway that every request's context refers to. */
 export interface GatewayServices {
-  client: NorthflankClient;
+  builds: BuildSource;
   logger: Logger;
   serverToken: string | undefined;
+  requestTimeoutMs: number;
   unknownBuildStatuses: UnknownValueReporter;
 }
 
@@ -30,6 +32,8 @@ export function createRequestContext(
     request.headers.get('authorization'),
     services.serverToken,
   );
+  // The operation's deadline starts when its context is built, just after the body is parsed.
+  const waiter = { deadline: Date.now() + services.requestTimeoutMs, signal: request.signal };
   let loader: BuildLoader | undefined;
 
   return {
@@ -37,7 +41,11 @@ export function createRequestContext(
     logger: services.logger,
     unknownBuildStatuses: services.unknownBuildStatuses,
     buildLoader() {
-      loader ??= createBuildLoader(services.client, requireToken(credential), request.signal);
+      loader ??= createBuildLoader(
+        services.builds,
+        hashCredential(requireToken(credential)),
+        waiter,
+      );
       return loader;
     },
   };

@@ -23,7 +23,7 @@ async function demo(): Promise<void> {
     NORTHFLANK_TEAM_ID: '',
   });
   const logger = createLogger(config.logLevel);
-  const gateway = createGateway(config, logger);
+  const gateway = createGateway(config, { logger });
   const running = await listen(gateway, { port: config.port, host: config.host }, logger);
 
   logger.info(

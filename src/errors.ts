@@ -24,24 +24,37 @@ export interface GatewayErrorDetails {
   upstreamStatus?: number;
 }
 
+/** How an upstream failure should be treated by retries and the circuit breaker. */
+export interface FailureTraits {
+  /** Another attempt may succeed: connection refused or reset, attempt timeout, 502, 503, 504. */
+  transient?: boolean;
+  /** The upstream itself is failing (5xx, timeout, connection error), not the caller's input. */
+  upstreamFault?: boolean;
+  cause?: unknown;
+}
+
 /**
  * An expected failure whose message is safe to show to a client. Anything thrown that is not a
- * GatewayError is treated as a bug and masked.
+ * GatewayError is treated as a bug and masked. Only `code` and `details` reach the client.
  */
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';
   readonly code: ErrorCode;
   readonly details: GatewayErrorDetails;
+  readonly transient: boolean;
+  readonly upstreamFault: boolean;
 
   constructor(
     code: ErrorCode,
     message: string,
     details: GatewayErrorDetails = {},
-    options?: { cause?: unknown },
+    traits: FailureTraits = {},
   ) {
-    super(message, options);
+    super(message, { cause: traits.cause });
     this.code = code;
     this.details = details;
+    this.transient = traits.transient ?? false;
+    this.upstreamFault = traits.upstreamFault ?? false;
   }
 }
 

@@ -5,21 +5,22 @@ import type { Config } from './config.js';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import { ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
-import { NorthflankClient } from './northflank/client.js';
 import { useErrorBoundary } from './plugins/error-boundary.js';
 import { getRequestId, useRequestId } from './plugins/request-id.js';
 import { getSchema } from './schema/index.js';
 import { UnknownValueReporter } from './unknown-value-reporter.js';
+import type { BuildSource } from './upstream/build-source.js';
+import { createBuildSource, type UpstreamConfig } from './upstream/create-build-source.js';
 import { toYogaLogger } from './yoga-logger.js';
 
-export type GatewayConfig = Pick<
-  Config,
-  | 'northflankApiUrl'
-  | 'northflankApiToken'
-  | 'northflankTeamId'
-  | 'northflankTimeoutMs'
-  | 'corsOrigins'
->;
+export type GatewayConfig = UpstreamConfig &
+  Pick<Config, 'northflankApiToken' | 'requestTimeoutMs' | 'corsOrigins'>;
+
+export interface GatewayOptions {
+  logger: Logger;
+  /** Source of randomness for retry jitter, replaceable so tests can assert exact delays. */
+  random?: () => number;
+}
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -48,23 +49,22 @@ query ServiceBuild {
 /** A gateway instance: the Yoga request handler plus the resources it owns. */
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The upstream layer, whose `stats()` show calls, timers and connections still pending. */
+  builds: BuildSource;
   /** Makes `/readyz` return 503, so load balancers stop sending new traffic. */
   markShuttingDown(): void;
   /** Releases upstream connections. */
   close(): Promise<void>;
 }
 
-export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
-  const client = new NorthflankClient({
-    apiUrl: config.northflankApiUrl,
-    teamId: config.northflankTeamId,
-    timeoutMs: config.northflankTimeoutMs,
-    logger,
-  });
+export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
+  const { logger } = options;
+  const upstream = createBuildSource(config, logger, options.random);
   const services: GatewayServices = {
-    client,
+    builds: upstream.source,
     logger,
     serverToken: config.northflankApiToken,
+    requestTimeoutMs: config.requestTimeoutMs,
     unknownBuildStatuses: new UnknownValueReporter(logger, 'build status'),
   };
   let shuttingDown = false;
@@ -90,10 +90,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
 
   return {
     yoga,
+    builds: upstream.source,
     markShuttingDown: () => {
       shuttingDown = true;
     },
-    close: () => client.close(),
+    close: () => upstream.close(),
   };
 }
 

@@ -7,7 +7,7 @@ import { listen } from './server.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
-  const gateway = createGateway(config, logger);
+  const gateway = createGateway(config, { logger });
   const running = await listen(gateway, { port: config.port, host: config.host }, logger);
 
   logger.info(

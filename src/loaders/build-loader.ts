@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Build, BuildKey } from '../northflank/build.js';
-import type { NorthflankClient } from '../northflank/client.js';
+import type { BuildSource } from '../upstream/build-source.js';
+import type { HashedCredential } from '../upstream/credential.js';
+import type { Waiter } from '../upstream/in-flight-calls.js';
 
 export type BuildLoader = DataLoader<BuildKey, Build, string>;
 
@@ -16,15 +18,15 @@ function cacheKey(key: BuildKey): string {
  * same request tries again rather than repeating a stale failure.
  */
 export function createBuildLoader(
-  client: NorthflankClient,
-  token: string,
-  signal?: AbortSignal,
+  source: BuildSource,
+  credential: HashedCredential,
+  waiter: Waiter,
 ): BuildLoader {
   const loader: BuildLoader = new DataLoader(
     (keys) =>
       Promise.all(
         keys.map((key) =>
-          client.getServiceBuild(key, token, signal).catch((error: unknown) => {
+          source.get(key, credential, waiter).catch((error: unknown) => {
             loader.clear(key);
             return error instanceof Error ? error : new Error(String(error));
           }),

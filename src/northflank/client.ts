@@ -1,9 +1,15 @@
 import { Agent, type Dispatcher, request } from 'undici';
+import { ActiveTimers } from '../active-timers.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type Build, type BuildKey, BuildShapeError, parseBuild } from './build.js';
-import { errorFromTransportFailure } from './transport-errors.js';
-import { errorFromResponse } from './upstream-errors.js';
+import { type RateLimitHeaders, readRateLimitHeaders } from './rate-limit-headers.js';
+import {
+  type AttemptEnd,
+  errorFromTransportFailure,
+  isStaleKeepAliveFailure,
+} from './transport-errors.js';
+import { errorFromResponse, type FailedResponse } from './upstream-errors.js';
 
 export interface NorthflankClientOptions {
   /** Origin of the Northflank API, e.g. `https://api.northflank.com`. */
@@ -16,21 +22,48 @@ export interface NorthflankClientOptions {
   maxResponseBytes?: number;
   /** Keep-alive connections kept open to the upstream. @default 32 */
   maxConnections?: number;
+  /** Counts the client's pending timers; a private one is used when omitted. */
+  timers?: ActiveTimers;
+  /** Replaces the connection pool, for proxies; the client then does not close it. */
+  dispatcher?: Dispatcher;
   logger: Logger;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Aborts the call, for example once every caller has gone. */
+  signal?: AbortSignal;
+  /** Shortens the call's deadline below the client's `timeoutMs`, for example to fit a request deadline. */
+  timeoutMs?: number;
+  /** Receives the rate-limit headers of the response, whatever its status. */
+  onRateLimit?: (headers: RateLimitHeaders) => void;
+}
+
+/** Connection pool occupancy, for tests and diagnostics. */
+export interface PoolStats {
+  connected: number;
+  running: number;
+  pending: number;
+  queued: number;
 }
 
 const USER_AGENT = 'northflank-graphql-gateway';
 
+type RawResponse = FailedResponse;
+
 /**
- * REST client for the Northflank endpoints the gateway wraps. It never follows redirects, and
- * every failure comes out as a GatewayError with a stable code.
+ * REST client for the Northflank endpoints the gateway wraps. One call is one HTTP exchange:
+ * retries, caching and coalescing live in the layer above. It never follows redirects, and every
+ * failure comes out as a GatewayError with a stable code.
  */
 export class NorthflankClient {
-  private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
   private readonly origin: string;
   private readonly routePrefix: string;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly timers: ActiveTimers;
   private readonly logger: Logger;
 
   constructor(options: NorthflankClientOptions) {
@@ -39,17 +72,21 @@ export class NorthflankClient {
       options.teamId === undefined ? '/v1' : `/v1/teams/${encodeURIComponent(options.teamId)}`;
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
+    this.timers = options.timers ?? new ActiveTimers();
     this.logger = options.logger;
 
-    // undici's own header and body timeouts apply per phase. The AbortSignal in `getData` is the
-    // real deadline, so these only stop a socket from outliving it.
-    this.agent = new Agent({
-      connections: options.maxConnections ?? 32,
-      keepAliveTimeout: 4000,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-      connect: { timeout: this.timeoutMs },
-    });
+    this.ownsDispatcher = options.dispatcher === undefined;
+    // undici's own header and body timeouts apply per phase. The timer in `getServiceBuild` is
+    // the real deadline, so these only stop a socket from outliving it.
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connections: options.maxConnections ?? 32,
+        keepAliveTimeout: 4000,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        connect: { timeout: this.timeoutMs },
+      });
   }
 
   /** Path of the get-service-build endpoint; ids must already be validated. */
@@ -61,9 +98,9 @@ export class NorthflankClient {
   }
 
   /** Fetches one service build with the caller's bearer token. */
-  async getServiceBuild(key: BuildKey, token: string, signal?: AbortSignal): Promise<Build> {
+  async getServiceBuild(key: BuildKey, token: string, options: CallOptions = {}): Promise<Build> {
     const path = this.buildPath(key);
-    const data = await this.getData(path, token, signal);
+    const data = await this.getData(path, token, options);
 
     try {
       return parseBuild(data, key);
@@ -79,33 +116,83 @@ export class NorthflankClient {
     }
   }
 
-  /** Closes pooled connections; calls in flight are allowed to finish. */
-  async close(): Promise<void> {
-    await this.agent.close();
+  /** Occupancy of the connection pool to the upstream origin. */
+  poolStats(): PoolStats {
+    const stats = this.dispatcher instanceof Agent ? this.dispatcher.stats[this.origin] : undefined;
+    if (stats === undefined) return { connected: 0, running: 0, pending: 0, queued: 0 };
+
+    return {
+      connected: Number(stats.connected),
+      running: stats.running,
+      pending: stats.pending,
+      queued: 'queued' in stats ? stats.queued : 0,
+    };
   }
 
-  private async getData(path: string, token: string, signal?: AbortSignal): Promise<unknown> {
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal === undefined ? deadline : AbortSignal.any([deadline, signal]);
+  /** Closes pooled connections; calls in flight are allowed to finish. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async getData(path: string, token: string, options: CallOptions): Promise<unknown> {
+    const timeoutMs = Math.max(0, Math.min(this.timeoutMs, options.timeoutMs ?? this.timeoutMs));
+    const controller = new AbortController();
+    let end: AttemptEnd = 'failed';
+
+    const cancelTimer = this.timers.start(timeoutMs, () => {
+      end = 'attempt-timeout';
+      controller.abort();
+    });
+    const onCallerAbort = () => {
+      end = 'cancelled';
+      controller.abort();
+    };
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (options.signal?.aborted) onCallerAbort();
 
     try {
-      const response = await this.send(path, token, combined);
+      const response = await this.send(path, token, controller.signal);
+      options.onRateLimit?.(readRateLimitHeaders(response.headers));
       return this.readEnvelope(response, token);
     } catch (error) {
       if (error instanceof GatewayError) throw error;
-      const failure = errorFromTransportFailure(error, deadline.aborted, this.timeoutMs);
+      const failure = errorFromTransportFailure(error, end, timeoutMs);
       this.logger.warn(
         { path, code: failure.code, reason: describeError(error) },
         'Northflank call failed',
       );
       throw failure;
+    } finally {
+      cancelTimer();
+      options.signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
-  private async send(path: string, token: string, signal: AbortSignal) {
-    const response = await request(`${this.origin}${path}`, {
+  private async send(path: string, token: string, signal: AbortSignal): Promise<RawResponse> {
+    const response = await this.requestWithStaleSocketRetry(path, token, signal);
+    const body = await readLimited(response.body, this.maxResponseBytes);
+    return { status: response.statusCode, headers: response.headers, body };
+  }
+
+  /**
+   * Sends the request, and sends it once more on a new connection when a pooled keep-alive
+   * socket turns out to have been closed by the upstream. That request never reached the
+   * upstream, so the resend is safe and is not counted as a retry.
+   */
+  private async requestWithStaleSocketRetry(path: string, token: string, signal: AbortSignal) {
+    try {
+      return await this.request(path, token, signal);
+    } catch (error) {
+      if (signal.aborted || !isStaleKeepAliveFailure(error)) throw error;
+      this.logger.debug({ path }, 'Pooled connection was closed by Northflank; sending again');
+      return await this.request(path, token, signal);
+    }
+  }
+
+  private request(path: string, token: string, signal: AbortSignal) {
+    return request(`${this.origin}${path}`, {
       method: 'GET',
-      dispatcher: this.agent as Dispatcher,
+      dispatcher: this.dispatcher,
       signal,
       headers: {
         accept: 'application/json',
@@ -113,18 +200,9 @@ export class NorthflankClient {
         'user-agent': USER_AGENT,
       },
     });
-    const body = await readLimited(response.body, this.maxResponseBytes);
-    return { status: response.statusCode, headers: response.headers, body };
   }
 
-  private readEnvelope(
-    response: {
-      status: number;
-      headers: Record<string, string | string[] | undefined>;
-      body: string;
-    },
-    token: string,
-  ): unknown {
+  private readEnvelope(response: RawResponse, token: string): unknown {
     if (response.status !== 200) throw errorFromResponse(response, token);
 
     if (response.body.trim() === '') {

@@ -7,27 +7,34 @@ const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
+/** Socket errors after which a new connection may well succeed. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** Why an attempt stopped when it did not end with an HTTP response. */
+export type AttemptEnd = 'attempt-timeout' | 'cancelled' | 'failed';
+
 /**
  * Maps an error thrown while talking to the upstream (no HTTP response, or one cut short) to
- * UPSTREAM_TIMEOUT or UPSTREAM_UNAVAILABLE. `deadlinePassed` tells the gateway's own deadline
- * apart from a caller that went away.
+ * UPSTREAM_TIMEOUT or UPSTREAM_UNAVAILABLE, with the traits that drive retries and the breaker.
  */
 export function errorFromTransportFailure(
   error: unknown,
-  deadlinePassed: boolean,
+  end: AttemptEnd,
   timeoutMs: number,
 ): GatewayError {
   const code = (error as { code?: unknown } | null)?.code;
 
-  if (deadlinePassed || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-    return new GatewayError(
-      ErrorCode.UPSTREAM_TIMEOUT,
-      `Northflank did not answer within ${timeoutMs} ms.`,
-      {},
-      { cause: error },
-    );
-  }
-  if (isAbort(error)) {
+  if (end === 'cancelled') {
+    // Every caller went away or ran out of time: nothing is wrong with the upstream.
     return new GatewayError(
       ErrorCode.UPSTREAM_TIMEOUT,
       'The call to Northflank was cancelled before it finished.',
@@ -35,14 +42,35 @@ export function errorFromTransportFailure(
       { cause: error },
     );
   }
+  if (end === 'attempt-timeout' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
+    return new GatewayError(
+      ErrorCode.UPSTREAM_TIMEOUT,
+      `Northflank did not respond within ${timeoutMs} ms.`,
+      {},
+      { cause: error, transient: true, upstreamFault: true },
+    );
+  }
   return new GatewayError(
     ErrorCode.UPSTREAM_UNAVAILABLE,
     'Northflank could not be reached or closed the connection. Try again later.',
     {},
-    { cause: error },
+    {
+      cause: error,
+      transient: typeof code === 'string' && CONNECTION_CODES.has(code),
+      upstreamFault: true,
+    },
   );
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+/**
+ * Tells whether a request failed, before any response, on a kept-alive socket that the upstream
+ * had already closed. Such a request never reached the upstream, so it can be sent again at once.
+ * The socket had read an earlier response (`bytesRead > 0`), which a fresh connection has not.
+ */
+export function isStaleKeepAliveFailure(error: unknown): boolean {
+  const failure = error as { code?: unknown; socket?: { bytesRead?: unknown } } | null;
+  if (failure?.code !== 'UND_ERR_SOCKET' && failure?.code !== 'ECONNRESET') return false;
+
+  const bytesRead = failure.socket?.bytesRead;
+  return typeof bytesRead === 'number' && bytesRead > 0;
 }

@@ -54,10 +54,13 @@ export function errorFromResponse(response: FailedResponse, secret: string): Gat
       return rateLimited(response, upstreamMessage);
   }
   if (status >= 500) {
+    // 502, 503 and 504 come from gateways and overload, where a retry may land elsewhere. A 500
+    // is most likely the same bug again.
     return new GatewayError(
       ErrorCode.UPSTREAM_UNAVAILABLE,
       `Northflank is unavailable (HTTP ${status}). Try again later.`,
       details,
+      { transient: status === 502 || status === 503 || status === 504, upstreamFault: true },
     );
   }
   return new GatewayError(

@@ -38,7 +38,12 @@ export const TEST_TOKEN = 'test-token-0123456789';
  * ports. `env` overrides the gateway's environment as an operator would set it.
  */
 export async function startGateway(
-  options: { env?: Record<string, string>; simulator?: SimulatorOptions; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    simulator?: SimulatorOptions;
+    logger?: Logger;
+    random?: () => number;
+  } = {},
 ): Promise<TestGateway> {
   const simulator = createSimulator({ hourlyLimit: 0, ...options.simulator });
   const simulatorUrl = await simulator.listen();
@@ -48,7 +53,7 @@ export async function startGateway(
     ...options.env,
   });
   const logger = options.logger ?? createSilentLogger();
-  const gateway = createGateway(config, logger);
+  const gateway = createGateway(config, { logger, random: options.random });
   const running = await listen(gateway, { port: 0, host: '127.0.0.1' }, logger);
 
   return {

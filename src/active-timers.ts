@@ -1,0 +1,29 @@
+/**
+ * setTimeout with a count of the timers still pending, so tests and health checks can prove that
+ * nothing is left scheduled once the traffic has passed.
+ */
+export class ActiveTimers {
+  private pending = 0;
+
+  /** Schedules `callback` after `ms`; the returned function cancels it. */
+  start(ms: number, callback: () => void): () => void {
+    let active = true;
+    this.pending += 1;
+
+    const handle = setTimeout(() => {
+      active = false;
+      this.pending -= 1;
+      callback();
+    }, ms);
+    return () => {
+      if (!active) return;
+      active = false;
+      this.pending -= 1;
+      clearTimeout(handle);
+    };
+  }
+
+  get size(): number {
+    return this.pending;
+  }
+}
