@@ -47,6 +47,30 @@ export interface Config {
   lowBudgetRunningTtlMs: number;
   /** Browser origins allowed to call the gateway; empty means same-origin only. @default [] */
   corsOrigins: string[];
+  /** `NODE_ENV=production`: no field suggestions, limits not named in error messages. */
+  production: boolean;
+  /** Serve GraphiQL at the GraphQL endpoint to browsers. @default true */
+  graphiql: boolean;
+  /** Answer introspection queries; GraphiQL needs it. @default true */
+  introspection: boolean;
+  /** Which tokens the gateway sends upstream. @default 'forward-or-server' */
+  authMode: AuthMode;
+  /** Operation limits, checked before execution. */
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Larger request bodies get 413. @default 102400 */
+  maxBodyBytes: number;
+  /** Idle keep-alive connections are closed after this long. @default 65000 */
+  keepAliveTimeoutMs: number;
+  /** Operations one client may start per minute; 0 turns the limit off. @default 600 */
+  clientRateLimitPerMinute: number;
+  /** Operations in progress in the process; past that, 503. @default 1000 */
+  maxInflightOperations: number;
+  /** Believe X-Forwarded-For for the client address, behind a trusted proxy. @default false */
+  trustProxy: boolean;
   /** @default 'info' */
   logLevel: LogLevel;
 }
@@ -59,10 +83,24 @@ export class ConfigError extends Error {
 type Environment = Record<string, string | undefined>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/**
+ * - `forward`: only tokens sent by clients.
+ * - `server`: only NORTHFLANK_API_TOKEN; client Authorization headers are ignored.
+ * - `forward-or-server`: a client's token, else NORTHFLANK_API_TOKEN when no header is sent.
+ */
+export type AuthMode = 'forward' | 'server' | 'forward-or-server';
+const AUTH_MODES: readonly AuthMode[] = ['forward', 'server', 'forward-or-server'];
 const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
 
 /** Reads and validates the configuration; throws ConfigError on the first invalid value. */
 export function loadConfig(env: Environment = process.env): Config {
+  const config = readSettings(env);
+  checkCombinations(config);
+  return config;
+}
+
+function readSettings(env: Environment): Config {
   return {
     port: readInteger(env, 'PORT', 4000, 0, 65535),
     host: readString(env, 'HOST') ?? '127.0.0.1',
@@ -92,8 +130,34 @@ export function loadConfig(env: Environment = process.env): Config {
     rateLimitReserve: readInteger(env, 'RATE_LIMIT_RESERVE', 50, 0, 1_000_000),
     lowBudgetRunningTtlMs: readInteger(env, 'LOW_BUDGET_RUNNING_TTL_MS', 10_000, 0, 86_400_000),
     corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
+    production: readString(env, 'NODE_ENV') === 'production',
+    graphiql: readBoolean(env, 'GRAPHIQL', true),
+    introspection: readBoolean(env, 'INTROSPECTION', true),
+    authMode: readChoice(env, 'AUTH_MODE', AUTH_MODES, 'forward-or-server'),
+    maxDepth: readInteger(env, 'MAX_DEPTH', 6, 1, 100),
+    maxAliases: readInteger(env, 'MAX_ALIASES', 15, 0, 1000),
+    maxTokens: readInteger(env, 'MAX_TOKENS', 1000, 10, 100_000),
+    maxDirectives: readInteger(env, 'MAX_DIRECTIVES', 50, 0, 1000),
+    maxCost: readInteger(env, 'MAX_COST', 5000, 1, 1_000_000),
+    maxBodyBytes: readInteger(env, 'MAX_BODY_BYTES', 102_400, 1024, 10 * 1024 * 1024),
+    keepAliveTimeoutMs: readInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 600_000),
+    clientRateLimitPerMinute: readInteger(env, 'CLIENT_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    maxInflightOperations: readInteger(env, 'MAX_INFLIGHT_OPERATIONS', 1000, 1, 1_000_000),
+    trustProxy: readBoolean(env, 'TRUST_PROXY', false),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
+}
+
+/** Rejects settings that are valid alone but cannot work together. */
+function checkCombinations(config: Config): void {
+  if (config.graphiql && !config.introspection) {
+    throw new ConfigError(
+      'GRAPHIQL=true needs INTROSPECTION=true, because GraphiQL reads the schema by introspection. Set GRAPHIQL=false as well.',
+    );
+  }
+  if (config.authMode === 'server' && config.northflankApiToken === undefined) {
+    throw new ConfigError('AUTH_MODE=server needs NORTHFLANK_API_TOKEN.');
+  }
 }
 
 /** Reads a setting; an empty value counts as unset, as container tooling often leaves them. */

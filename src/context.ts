@@ -1,4 +1,5 @@
 import { type Credential, requireToken, resolveCredential } from './auth.js';
+import type { AuthMode } from './config.js';
 import { type BuildLoader, createBuildLoader } from './loaders/build-loader.js';
 import type { Logger } from './logger.js';
 import type { UnknownValueReporter } from './unknown-value-reporter.js';
@@ -10,6 +11,7 @@ export interface GatewayServices {
   builds: BuildSource;
   logger: Logger;
   serverToken: string | undefined;
+  authMode: AuthMode;
   requestTimeoutMs: number;
   unknownBuildStatuses: UnknownValueReporter;
 }
@@ -31,6 +33,7 @@ export function createRequestContext(
   const credential: Credential = resolveCredential(
     request.headers.get('authorization'),
     services.serverToken,
+    services.authMode,
   );
   // The operation's deadline starts when its context is built, just after the body is parsed.
   const waiter = { deadline: Date.now() + services.requestTimeoutMs, signal: request.signal };

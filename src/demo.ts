@@ -24,7 +24,15 @@ async function demo(): Promise<void> {
   });
   const logger = createLogger(config.logLevel);
   const gateway = createGateway(config, { logger });
-  const running = await listen(gateway, { port: config.port, host: config.host }, logger);
+  const running = await listen(
+    gateway,
+    {
+      port: config.port,
+      host: config.host,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    },
+    logger,
+  );
 
   logger.info(
     { url: `${running.url}/graphql`, upstream: simulatorUrl },

@@ -1,11 +1,13 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './context.js';
-import { ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
-import { useErrorBoundary } from './plugins/error-boundary.js';
+import { corsFor } from './plugins/cors.js';
+import { maskUnexpectedError, useErrorBoundary } from './plugins/error-boundary.js';
+import { useHttpHardening } from './plugins/http-hardening.js';
+import { useInboundLimits } from './plugins/inbound-limits.js';
+import { useOperationLimits } from './plugins/operation-limits.js';
 import { getRequestId, useRequestId } from './plugins/request-id.js';
 import { getSchema } from './schema/index.js';
 import { UnknownValueReporter } from './unknown-value-reporter.js';
@@ -14,7 +16,25 @@ import { createBuildSource, type UpstreamConfig } from './upstream/create-build-
 import { toYogaLogger } from './yoga-logger.js';
 
 export type GatewayConfig = UpstreamConfig &
-  Pick<Config, 'northflankApiToken' | 'requestTimeoutMs' | 'corsOrigins'>;
+  Pick<
+    Config,
+    | 'northflankApiToken'
+    | 'authMode'
+    | 'requestTimeoutMs'
+    | 'corsOrigins'
+    | 'production'
+    | 'graphiql'
+    | 'introspection'
+    | 'maxDepth'
+    | 'maxAliases'
+    | 'maxTokens'
+    | 'maxDirectives'
+    | 'maxCost'
+    | 'maxBodyBytes'
+    | 'clientRateLimitPerMinute'
+    | 'maxInflightOperations'
+    | 'trustProxy'
+  >;
 
 export interface GatewayOptions {
   logger: Logger;
@@ -64,6 +84,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     builds: upstream.source,
     logger,
     serverToken: config.northflankApiToken,
+    authMode: config.authMode,
     requestTimeoutMs: config.requestTimeoutMs,
     unknownBuildStatuses: new UnknownValueReporter(logger, 'build status'),
   };
@@ -75,17 +96,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     multipart: false,
+    batching: false,
+    maxRequestBodySize: config.maxBodyBytes,
     logging: toYogaLogger(logger),
     cors: (request) => corsFor(request, config.corsOrigins),
-    graphiql: { title: 'Northflank GraphQL gateway', defaultQuery: DEFAULT_QUERY },
+    graphiql: config.graphiql
+      ? { title: 'Northflank GraphQL gateway', defaultQuery: DEFAULT_QUERY }
+      : false,
     renderGraphiQL,
-    maskedErrors: { maskError: maskUnexpectedError },
+    maskedErrors: { maskError: maskUnexpectedError, isDev: false },
     context: ({ request }) => createRequestContext(services, request, getRequestId(request)),
-    plugins: [
-      useRequestId(),
-      useErrorBoundary(),
-      useReadinessCheck({ endpoint: '/readyz', check: () => !shuttingDown }),
-    ],
+    plugins: createPlugins(config, () => !shuttingDown),
   });
 
   return {
@@ -98,30 +119,19 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   };
 }
 
-/** Allows only listed origins, and never with credentials: tokens travel in a header. */
-function corsFor(request: Request, allowedOrigins: readonly string[]) {
-  const origin = request.headers.get('origin');
-  if (origin === null || !allowedOrigins.includes(origin)) return false as const;
-
-  return {
-    origin,
-    credentials: false,
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type'],
-    exposedHeaders: ['x-request-id'],
-    maxAge: 600,
-  };
-}
-
-/**
- * Yoga's last line of defence for errors outside field execution, which the error boundary
- * plugin does not see. Errors built on purpose pass; anything else is hidden.
- */
-function maskUnexpectedError(error: unknown): Error {
-  if (error instanceof GraphQLError && !(error.originalError instanceof Error)) return error;
-  if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error;
-
-  return new GraphQLError('Unexpected error', {
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  });
+/** Yoga plugins in the order they must run: request handling first, then execution. */
+function createPlugins(config: GatewayConfig, isReady: () => boolean): Plugin[] {
+  return [
+    useRequestId(),
+    useHttpHardening({ graphqlPath: GRAPHQL_PATH }),
+    useInboundLimits({
+      graphqlPath: GRAPHQL_PATH,
+      perClientPerMinute: config.clientRateLimitPerMinute,
+      maxInflight: config.maxInflightOperations,
+      trustProxy: config.trustProxy,
+    }),
+    useReadinessCheck({ endpoint: '/readyz', check: isReady }),
+    ...useOperationLimits(config),
+    useErrorBoundary() as Plugin,
+  ];
 }

@@ -8,7 +8,15 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
   const gateway = createGateway(config, { logger });
-  const running = await listen(gateway, { port: config.port, host: config.host }, logger);
+  const running = await listen(
+    gateway,
+    {
+      port: config.port,
+      host: config.host,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    },
+    logger,
+  );
 
   logger.info(
     { url: `${running.url}/graphql`, upstream: config.northflankApiUrl },

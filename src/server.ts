@@ -7,6 +7,12 @@ export interface ListenOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
+  /**
+   * Idle keep-alive connections are closed after this long. Keep it above the idle timeout of
+   * the load balancer in front (60 s on common ones), or it may reuse a closing connection and
+   * return a 502. @default 65000
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 /** A gateway listening on node:http. */
@@ -24,8 +30,6 @@ export interface RunningServer {
 /** Bound a client that sends its headers or body slowly, which would otherwise hold a socket. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Longer than the 60 s idle timeout of common load balancers, which avoids sporadic 502s. */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export async function listen(
   gateway: Gateway,
@@ -36,7 +40,7 @@ export async function listen(
     {
       headersTimeout: HEADERS_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
     },
     gateway.yoga,
   );

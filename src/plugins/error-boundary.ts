@@ -60,3 +60,16 @@ function withLocation(
     extensions,
   });
 }
+
+/**
+ * Masks errors outside field execution, which the error boundary plugin does not see, as Yoga's
+ * last line of defence. Errors built on purpose pass and anything else is hidden.
+ */
+export function maskUnexpectedError(error: unknown): Error {
+  if (error instanceof GraphQLError && !(error.originalError instanceof Error)) return error;
+  if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error;
+
+  return new GraphQLError(UNEXPECTED_MESSAGE, {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  });
+}

@@ -54,7 +54,11 @@ export async function startGateway(
   });
   const logger = options.logger ?? createSilentLogger();
   const gateway = createGateway(config, { logger, random: options.random });
-  const running = await listen(gateway, { port: 0, host: '127.0.0.1' }, logger);
+  const running = await listen(
+    gateway,
+    { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: config.keepAliveTimeoutMs },
+    logger,
+  );
 
   return {
     url: running.url,

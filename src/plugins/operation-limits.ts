@@ -1,0 +1,42 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+export interface OperationLimits {
+  maxDepth: number;
+  /** Counts aliased `__typename` too, and aliases inside fragments. */
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Hides field suggestions and the limits themselves from error messages. */
+  production: boolean;
+  introspection: boolean;
+}
+
+/**
+ * Rejects expensive or probing operations before execution: graphql-armor's depth, alias, token,
+ * directive and cost limits, field suggestions in production, and introspection when it is off.
+ */
+export function useOperationLimits(limits: OperationLimits): Plugin[] {
+  const exposeLimits = !limits.production;
+  const plugins: Plugin[] = [
+    EnvelopArmorPlugin({
+      maxDepth: { n: limits.maxDepth, exposeLimits },
+      maxAliases: { n: limits.maxAliases, allowList: [], exposeLimits },
+      maxTokens: { n: limits.maxTokens, exposeLimits },
+      maxDirectives: { n: limits.maxDirectives, exposeLimits },
+      costLimit: { maxCost: limits.maxCost, exposeLimits },
+      blockFieldSuggestion: { enabled: limits.production },
+    }) as Plugin,
+  ];
+
+  if (!limits.introspection) {
+    plugins.push({
+      onValidate({ addValidationRule }) {
+        addValidationRule(NoSchemaIntrospectionCustomRule);
+      },
+    });
+  }
+  return plugins;
+}
