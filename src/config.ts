@@ -17,6 +17,8 @@ export interface Config {
   northflankTimeoutMs: number;
   /** Time in-flight requests get to finish after SIGTERM or SIGINT. @default 10000 */
   shutdownGraceMs: number;
+  /** Time after SIGTERM during which /readyz returns 503 but requests are still served. @default 1000 */
+  shutdownDrainMs: number;
   /** Deadline of one GraphQL operation; fields still waiting then fail. @default 15000 */
   requestTimeoutMs: number;
   /** Retries of a transient upstream failure. @default 2 */
@@ -109,6 +111,7 @@ function readSettings(env: Environment): Config {
     northflankTeamId: readId(env, 'NORTHFLANK_TEAM_ID'),
     northflankTimeoutMs: readInteger(env, 'NORTHFLANK_TIMEOUT_MS', 5000, 1, 600_000),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    shutdownDrainMs: readInteger(env, 'SHUTDOWN_DRAIN_MS', 1000, 0, 600_000),
     requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
     northflankRetries: readInteger(env, 'NORTHFLANK_RETRIES', 2, 0, 10),
     northflankRetryBaseMs: readInteger(env, 'NORTHFLANK_RETRY_BASE_MS', 100, 0, 60_000),
@@ -236,28 +239,32 @@ function readToken(env: Environment, name: string): string | undefined {
  */
 function readApiUrl(env: Environment, name: string, fallback: string): string {
   const raw = readString(env, name) ?? fallback;
-  const rule =
-    'an https:// origin (http:// only for a loopback host), without credentials, path or query';
+  const rule = 'an https:// origin (http:// only for a loopback host)';
 
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be ${rule}, received ${JSON.stringify(raw)}.`);
+    // The value is not echoed: a malformed URL may still contain a password.
+    throw new ConfigError(`${name} must be ${rule}, such as https://api.northflank.com.`);
   }
 
-  const secure = url.protocol === 'https:';
-  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
-  const originOnly =
-    url.username === '' &&
-    url.password === '' &&
-    url.pathname === '/' &&
-    url.search === '' &&
-    url.hash === '';
-  if (!(secure || loopbackHttp) || !originOnly) {
-    throw new ConfigError(`${name} must be ${rule}, received ${JSON.stringify(url.origin)}.`);
+  const problem = apiUrlProblem(url);
+  if (problem !== undefined) {
+    throw new ConfigError(`${name} must be ${rule}, but ${problem} (received ${url.origin}).`);
   }
   return url.origin;
+}
+
+function apiUrlProblem(url: URL): string | undefined {
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    return `${url.protocol} is only allowed as http: for a loopback host`;
+  }
+  if (url.username !== '' || url.password !== '') return 'it contains credentials';
+  if (url.pathname !== '/') return 'it contains a path';
+  if (url.search !== '' || url.hash !== '') return 'it contains a query or fragment';
+  return undefined;
 }
 
 /** Reads a comma-separated list of origins such as `https://app.example.com`. */

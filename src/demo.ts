@@ -40,7 +40,7 @@ async function demo(): Promise<void> {
   );
   process.stdout.write(`\nOpen GraphiQL: ${running.url}/graphql\n\n`);
   stopOnSignal(async () => {
-    await running.shutdown(config.shutdownGraceMs);
+    await running.shutdown(config.shutdownGraceMs, config.shutdownDrainMs);
     await simulator.close();
   }, logger);
 }

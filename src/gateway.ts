@@ -8,6 +8,7 @@ import { maskUnexpectedError, useErrorBoundary } from './plugins/error-boundary.
 import { useHttpHardening } from './plugins/http-hardening.js';
 import { useInboundLimits } from './plugins/inbound-limits.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
+import { useRequestErrorShape } from './plugins/request-error-shape.js';
 import { getRequestId, useRequestId } from './plugins/request-id.js';
 import { getSchema } from './schema/index.js';
 import { UnknownValueReporter } from './unknown-value-reporter.js';
@@ -133,5 +134,6 @@ function createPlugins(config: GatewayConfig, isReady: () => boolean): Plugin[] 
     useReadinessCheck({ endpoint: '/readyz', check: isReady }),
     ...useOperationLimits(config),
     useErrorBoundary() as Plugin,
+    useRequestErrorShape(),
   ];
 }

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     { url: `${running.url}/graphql`, upstream: config.northflankApiUrl },
     `Gateway listening on ${running.url}/graphql, calling Northflank at ${config.northflankApiUrl}`,
   );
-  stopOnSignal(() => running.shutdown(config.shutdownGraceMs), logger);
+  stopOnSignal(() => running.shutdown(config.shutdownGraceMs, config.shutdownDrainMs), logger);
 }
 
 main().catch(exitOnStartupFailure('Gateway'));

@@ -35,11 +35,13 @@ export function stopOnSignal(stop: () => Promise<void>, logger: Logger): void {
   process.on('SIGINT', onSignal);
 }
 
-/** Prints a start-up failure on one line and exits 1. */
+/** Prints a start-up failure on one line, with a hint for a port in use, and exits 1. */
 export function exitOnStartupFailure(what: string) {
   return (error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${what} failed to start: ${reason}\n`);
+    const code = (error as { code?: unknown } | null)?.code;
+    const hint = code === 'EADDRINUSE' ? ' Set PORT to a free port.' : '';
+    process.stderr.write(`${what} failed to start: ${reason}.${hint}\n`);
     process.exit(1);
   };
 }

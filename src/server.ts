@@ -21,10 +21,11 @@ export interface RunningServer {
   url: string;
   server: Server;
   /**
-   * Stops taking new connections, lets in-flight requests finish for up to `graceMs`, then cuts
-   * the remaining connections and releases upstream connections.
+   * Makes `/readyz` return 503 and keeps serving for `drainMs`, so load balancers see it and
+   * stop routing here. Then stops taking new connections, lets in-flight requests finish for up
+   * to `graceMs`, cuts the remaining connections and releases upstream connections.
    */
-  shutdown(graceMs: number): Promise<void>;
+  shutdown(graceMs: number, drainMs?: number): Promise<void>;
 }
 
 /** Bound a client that sends its headers or body slowly, which would otherwise hold a socket. */
@@ -41,6 +42,9 @@ export async function listen(
       headersTimeout: HEADERS_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
+      // Node checks the two timeouts above only this often (30 s by default), so a slow client
+      // would otherwise hold its socket for up to 30 s longer than they say.
+      connectionsCheckingInterval: 1000,
     },
     gateway.yoga,
   );
@@ -66,12 +70,21 @@ export async function listen(
   return {
     url: `http://${host}:${port}`,
     server,
-    shutdown: (graceMs) => shutdown(server, gateway, graceMs, logger),
+    shutdown: (graceMs, drainMs = 0) => shutdown(server, gateway, { graceMs, drainMs }, logger),
   };
 }
 
-async function shutdown(server: Server, gateway: Gateway, graceMs: number, logger: Logger) {
+async function shutdown(
+  server: Server,
+  gateway: Gateway,
+  { graceMs, drainMs }: { graceMs: number; drainMs: number },
+  logger: Logger,
+) {
   gateway.markShuttingDown();
+  if (drainMs > 0) {
+    logger.info({ drainMs }, 'Shutting down: /readyz returns 503, still serving while it drains');
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+  }
   logger.info({ graceMs }, 'Shutting down: finishing in-flight requests');
 
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

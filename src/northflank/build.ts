@@ -35,7 +35,8 @@ export class BuildShapeError extends Error {
 const MILLISECONDS_THRESHOLD = 1e11;
 
 /** ISO 8601 date and time with a zone, as `createdAt` is documented. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Checks the `data` of a get-build response and converts it. Unknown properties are ignored, so
@@ -115,12 +116,27 @@ function optionalIsoTime(data: Record<string, unknown>, name: string): Date | nu
   const value = data[name];
   if (value === undefined || value === null) return null;
 
-  if (typeof value !== 'string') throw wrongType(name, 'an ISO 8601 time string', value);
-  const time = ISO_DATE_TIME.test(value) ? new Date(value) : null;
-  if (time === null || Number.isNaN(time.getTime())) {
+  if (typeof value !== 'string' || !isRealDateTime(value)) {
     throw wrongType(name, 'an ISO 8601 time string', value);
   }
-  return time;
+  return new Date(value);
+}
+
+/**
+ * Checks the format and the calendar, because Date rolls "2021-02-30" over to March 2 instead of
+ * rejecting it.
+ */
+function isRealDateTime(value: string): boolean {
+  const match = ISO_DATE_TIME.exec(value);
+  if (match === null) return false;
+
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const dateValid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth;
+  const timeValid = Number(match[4]) <= 23 && Number(match[5]) <= 59 && Number(match[7] ?? 0) <= 59;
+  return dateValid && timeValid && !Number.isNaN(Date.parse(value));
 }
 
 function optionalEpochTime(data: Record<string, unknown>, name: string): Date | null {

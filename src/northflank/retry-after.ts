@@ -11,12 +11,17 @@ export function readRetryAfterSeconds(
   return parseRetryAfter(retryAfter, nowMs) ?? parseSeconds(rateLimitReset);
 }
 
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
+
 function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined) return undefined;
 
   const seconds = parseSeconds(value);
   if (seconds !== undefined) return seconds;
 
+  // Every HTTP-date format starts with a day name. Date.parse alone would read "-5" or "1.5"
+  // as dates in 2001.
+  if (!HTTP_DATE_START.test(value.trim())) return undefined;
   const dateMs = Date.parse(value);
   if (Number.isNaN(dateMs)) return undefined;
   return Math.max(0, Math.ceil((dateMs - nowMs) / 1000));

@@ -77,10 +77,12 @@ function rateLimited(response: FailedResponse, upstreamMessage: string | undefin
     Date.now(),
   );
   const wait = retryAfter === undefined ? '' : ` Retry after ${retryAfter} seconds.`;
+  // Northflank's own message usually states the wait already, so it is passed on alone.
+  const message = upstreamMessage ?? `The Northflank API rate limit is exhausted.${wait}`;
 
   return new GatewayError(
     ErrorCode.RATE_LIMITED,
-    `${upstreamMessage ?? 'The Northflank API rate limit is exhausted.'}${wait}`,
+    message,
     retryAfter === undefined ? { upstreamStatus: 429 } : { upstreamStatus: 429, retryAfter },
   );
 }

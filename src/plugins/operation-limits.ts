@@ -1,5 +1,9 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import {
+  type GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  type ValidationContext,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface OperationLimits {
@@ -20,13 +24,22 @@ export interface OperationLimits {
  */
 export function useOperationLimits(limits: OperationLimits): Plugin[] {
   const exposeLimits = !limits.production;
+  // Reported as validation errors rather than thrown, so clients get the usual
+  // GRAPHQL_VALIDATION_FAILED code and HTTP status.
+  const asValidationError = {
+    exposeLimits,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => context?.reportError(error),
+    ],
+  };
   const plugins: Plugin[] = [
     EnvelopArmorPlugin({
-      maxDepth: { n: limits.maxDepth, exposeLimits },
-      maxAliases: { n: limits.maxAliases, allowList: [], exposeLimits },
+      maxDepth: { n: limits.maxDepth, ...asValidationError },
+      maxAliases: { n: limits.maxAliases, allowList: [], ...asValidationError },
       maxTokens: { n: limits.maxTokens, exposeLimits },
-      maxDirectives: { n: limits.maxDirectives, exposeLimits },
-      costLimit: { maxCost: limits.maxCost, exposeLimits },
+      maxDirectives: { n: limits.maxDirectives, ...asValidationError },
+      costLimit: { maxCost: limits.maxCost, ...asValidationError },
       blockFieldSuggestion: { enabled: limits.production },
     }) as Plugin,
   ];

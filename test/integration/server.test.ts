@@ -53,6 +53,16 @@ describe('GraphiQL', () => {
 });
 
 describe('health endpoints', () => {
+  it('keeps an incoming x-request-id on /healthz', async () => {
+    gateway = await startGateway();
+
+    const response = await fetch(`${gateway.url}/healthz`, {
+      headers: { 'x-request-id': 'lb-abc' },
+    });
+
+    expect(response.headers.get('x-request-id')).toBe('lb-abc');
+  });
+
   it('answers /healthz with 200', async () => {
     gateway = await startGateway();
 
@@ -74,6 +84,18 @@ describe('health endpoints', () => {
 });
 
 describe('shutdown', () => {
+  it('returns 503 from /readyz on new connections while it drains', async () => {
+    const started = await startGateway();
+
+    const stopped = started.running.shutdown(1000, 300);
+    const readiness = await fetch(`${started.url}/readyz`, { headers: { connection: 'close' } });
+    await stopped;
+    await started.simulator.close();
+
+    expect(readiness.status).toBe(503);
+    expect(started.running.server.listening).toBe(false);
+  });
+
   it('lets an in-flight request finish within the grace period', async () => {
     const started = await startGateway();
     started.simulator.addFault({ fault: { kind: 'latency', ms: 300 } });

@@ -11,9 +11,14 @@ afterEach(async () => {
 });
 
 /** Checks that the operation was rejected before execution: errors and no data at all. */
-function expectRejected(response: { body: { data?: unknown; errors?: unknown[] } }) {
+function expectRejected(response: {
+  body: { data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> };
+}) {
   expect(response.body.data).toBeUndefined();
   expect(response.body.errors?.length).toBeGreaterThan(0);
+  expect(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']).toContain(
+    response.body.errors?.[0]?.extensions?.code,
+  );
 }
 
 function aliases(count: number, buildId: string): string {
@@ -172,6 +177,35 @@ describe('production mode', () => {
 
     expect(JSON.stringify(response.body)).not.toMatch(/stack|originalError|at .*\.ts/);
     expect(Object.keys(response.body.errors?.[0]?.extensions ?? {}).sort()).toEqual(['code']);
+  });
+});
+
+describe('request error shape', () => {
+  it.each(['production', 'development'])(
+    'drops the parser detail of an invalid body in %s',
+    async (mode) => {
+      gateway = await startGateway({ env: { NODE_ENV: mode } });
+
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query": ',
+      });
+      const body = await response.json();
+
+      expect(response.status).toBe(400);
+      expect(body.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+    },
+  );
+
+  it('gives a code to an error Yoga leaves without one', async () => {
+    gateway = await startGateway();
+
+    const response = await gateway.query(
+      'query ($b: ID!) { serviceBuild(projectId: "p", serviceId: "s", buildId: $b) { id } }',
+    );
+
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 });
 

@@ -35,6 +35,12 @@ describe('parseBuild', () => {
     expect(build.registry).toBeNull();
   });
 
+  it('accepts February 29 of a leap year and a zone offset', () => {
+    const build = parseBuild({ id: KEY.buildId, createdAt: '2024-02-29T23:59:59.5+02:00' }, KEY);
+
+    expect(build.createdAt?.toISOString()).toBe('2024-02-29T21:59:59.500Z');
+  });
+
   it('returns null for absent and null optional fields', () => {
     const build = parseBuild({ id: KEY.buildId, branch: null }, KEY);
 
@@ -84,6 +90,8 @@ describe('parseBuild', () => {
     ['an unreadable createdAt', { ...DOCUMENTED_EXAMPLE, createdAt: 'yesterday' }],
     ['a createdAt without a zone', { ...DOCUMENTED_EXAMPLE, createdAt: '2021-07-28T15:55:38' }],
     ['an impossible createdAt', { ...DOCUMENTED_EXAMPLE, createdAt: '2021-13-45T15:55:38Z' }],
+    ['a createdAt of February 30', { ...DOCUMENTED_EXAMPLE, createdAt: '2021-02-30T00:00:00Z' }],
+    ['a createdAt at hour 24', { ...DOCUMENTED_EXAMPLE, createdAt: '2021-02-03T24:00:00Z' }],
     ['a numeric createdAt', { ...DOCUMENTED_EXAMPLE, createdAt: 1627487738 }],
     ['a string buildConcludedAt', { ...DOCUMENTED_EXAMPLE, buildConcludedAt: '1606237973' }],
     ['a negative buildConcludedAt', { ...DOCUMENTED_EXAMPLE, buildConcludedAt: -1 }],

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, readBoolean } from '../../src/config.js';
 
 describe('loadConfig', () => {
+  it('rejects AUTH_MODE=server without a server token', () => {
+    expect(() => loadConfig({ AUTH_MODE: 'server' })).toThrowError('NORTHFLANK_API_TOKEN');
+  });
+
   it('applies the documented defaults', () => {
     const config = loadConfig({});
 
@@ -13,6 +17,40 @@ describe('loadConfig', () => {
     expect(config.northflankTimeoutMs).toBe(5000);
     expect(config.shutdownGraceMs).toBe(10_000);
     expect(config.corsOrigins).toEqual([]);
+  });
+
+  it('applies the documented resilience and security defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      shutdownDrainMs: 1000,
+      requestTimeoutMs: 15_000,
+      northflankRetries: 2,
+      northflankRetryBaseMs: 100,
+      northflankMaxConnections: 32,
+      northflankMaxQueue: 256,
+      northflankMaxResponseBytes: 1_048_576,
+      breakerThreshold: 5,
+      breakerCooldownMs: 10_000,
+      cacheTtlMs: 300_000,
+      runningCacheTtlMs: 1000,
+      notFoundCacheTtlMs: 30_000,
+      cacheMaxEntries: 10_000,
+      rateLimitReserve: 50,
+      lowBudgetRunningTtlMs: 10_000,
+      production: false,
+      graphiql: true,
+      introspection: true,
+      authMode: 'forward-or-server',
+      maxDepth: 6,
+      maxAliases: 15,
+      maxTokens: 1000,
+      maxDirectives: 50,
+      maxCost: 5000,
+      maxBodyBytes: 102_400,
+      keepAliveTimeoutMs: 65_000,
+      clientRateLimitPerMinute: 600,
+      maxInflightOperations: 1000,
+      trustProxy: false,
+    });
   });
 
   it('reads every variable', () => {
@@ -74,6 +112,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ NORTHFLANK_API_URL: 'http://[::1]:4010' }).northflankApiUrl).toBe(
       'http://[::1]:4010',
     );
+  });
+
+  it.each([
+    ['https://user:pw@api.northflank.com', 'credentials'],
+    ['https://api.northflank.com/v1', 'a path'],
+    ['https://api.northflank.com/?x=1', 'a query'],
+    ['http://api.northflank.com', 'loopback'],
+  ])('names what is wrong with NORTHFLANK_API_URL=%s', (value, problem) => {
+    expect(() => loadConfig({ NORTHFLANK_API_URL: value })).toThrowError(problem);
+  });
+
+  it('keeps the password of an unparsable URL out of the message', () => {
+    expect(() =>
+      loadConfig({ NORTHFLANK_API_URL: 'https://user:hunter2@exa mple.com' }),
+    ).toThrowError(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
   });
 
   it('keeps the password of a rejected URL out of the message', () => {

@@ -24,6 +24,10 @@ describe('readRetryAfterSeconds', () => {
     expect(readRetryAfterSeconds('soon', '42', NOW)).toBe(42);
   });
 
+  it.each(['-5', '1.5', 'soon'])('does not read %j as a date', (value) => {
+    expect(readRetryAfterSeconds(value, '42', NOW)).toBe(42);
+  });
+
   it('returns undefined when neither header is readable', () => {
     expect(readRetryAfterSeconds(undefined, 'later', NOW)).toBeUndefined();
   });
