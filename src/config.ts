@@ -73,6 +73,12 @@ export interface Config {
   maxInflightOperations: number;
   /** Believe X-Forwarded-For for the client address, behind a trusted proxy. @default false */
   trustProxy: boolean;
+  /**
+   * Host names (with an optional port) that requests may address; `undefined` accepts any. By
+   * default only loopback names are accepted while HOST is a loopback address, which stops DNS
+   * rebinding from reaching a gateway on a developer's machine.
+   */
+  allowedHosts: string[] | undefined;
   /** @default 'info' */
   logLevel: LogLevel;
 }
@@ -147,6 +153,7 @@ function readSettings(env: Environment): Config {
     clientRateLimitPerMinute: readInteger(env, 'CLIENT_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     maxInflightOperations: readInteger(env, 'MAX_INFLIGHT_OPERATIONS', 1000, 1, 1_000_000),
     trustProxy: readBoolean(env, 'TRUST_PROXY', false),
+    allowedHosts: readAllowedHosts(env, 'ALLOWED_HOSTS'),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
@@ -265,6 +272,26 @@ function apiUrlProblem(url: URL): string | undefined {
   if (url.pathname !== '/') return 'it contains a path';
   if (url.search !== '' || url.hash !== '') return 'it contains a query or fragment';
   return undefined;
+}
+
+const LOOPBACK_HOST_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Reads ALLOWED_HOSTS (`*` accepts any host). Unset, it allows only loopback names while the
+ * gateway listens on a loopback address, and any host otherwise.
+ */
+function readAllowedHosts(env: Environment, name: string): string[] | undefined {
+  const raw = readString(env, name);
+  if (raw === '*') return undefined;
+  if (raw !== undefined) {
+    return raw
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter((entry) => entry !== '');
+  }
+
+  const listenHost = readString(env, 'HOST') ?? '127.0.0.1';
+  return LOOPBACK_HOST.test(listenHost) || listenHost === '::1' ? LOOPBACK_HOST_NAMES : undefined;
 }
 
 /** Reads a comma-separated list of origins such as `https://app.example.com`. */

@@ -1,10 +1,10 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import type { Logger } from './logger.js';
 import { corsFor } from './plugins/cors.js';
 import { maskUnexpectedError, useErrorBoundary } from './plugins/error-boundary.js';
+import { useGraphiQLPage } from './plugins/graphiql-page.js';
 import { useHttpHardening } from './plugins/http-hardening.js';
 import { useInboundLimits } from './plugins/inbound-limits.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
@@ -35,6 +35,7 @@ export type GatewayConfig = UpstreamConfig &
     | 'clientRateLimitPerMinute'
     | 'maxInflightOperations'
     | 'trustProxy'
+    | 'allowedHosts'
   >;
 
 export interface GatewayOptions {
@@ -101,10 +102,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     maxRequestBodySize: config.maxBodyBytes,
     logging: toYogaLogger(logger),
     cors: (request) => corsFor(request, config.corsOrigins),
-    graphiql: config.graphiql
-      ? { title: 'Northflank GraphQL gateway', defaultQuery: DEFAULT_QUERY }
-      : false,
-    renderGraphiQL,
+    // Served by useGraphiQLPage instead: rendered once, compressed, with a strict CSP.
+    graphiql: false,
     maskedErrors: { maskError: maskUnexpectedError, isDev: false },
     context: ({ request }) => createRequestContext(services, request, getRequestId(request)),
     plugins: createPlugins(config, () => !shuttingDown),
@@ -124,9 +123,19 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 function createPlugins(config: GatewayConfig, isReady: () => boolean): Plugin[] {
   return [
     useRequestId(),
-    useHttpHardening({ graphqlPath: GRAPHQL_PATH }),
+    useHttpHardening({ graphqlPath: GRAPHQL_PATH, allowedHosts: config.allowedHosts }),
+    ...(config.graphiql
+      ? [
+          useGraphiQLPage({
+            endpoint: GRAPHQL_PATH,
+            title: 'Northflank GraphQL gateway',
+            defaultQuery: DEFAULT_QUERY,
+          }),
+        ]
+      : []),
     useInboundLimits({
       graphqlPath: GRAPHQL_PATH,
+      graphiql: config.graphiql,
       perClientPerMinute: config.clientRateLimitPerMinute,
       maxInflight: config.maxInflightOperations,
       trustProxy: config.trustProxy,

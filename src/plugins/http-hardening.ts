@@ -2,14 +2,23 @@ import type { Plugin } from 'graphql-yoga';
 
 export interface HttpHardeningOptions {
   graphqlPath: string;
+  /** Every other path the gateway serves; anything else gets 404 before Yoga sees it. */
+  otherPaths?: readonly string[];
+  /** Host names a request may address, with or without a port; `undefined` accepts any. */
+  allowedHosts: readonly string[] | undefined;
 }
 
 /** Media types a POST to the GraphQL endpoint may carry; anything else may be a forged form post. */
 const JSON_MEDIA_TYPES = new Set(['application/json', 'application/graphql-response+json']);
 
+const DEFAULT_OTHER_PATHS = ['/healthz', '/readyz'];
+
 /**
- * Rejects cross-site request forgery and sets the response headers that keep browsers and caches
- * from mishandling responses:
+ * Rejects requests that could slip past the gateway's checks and sets the response headers that
+ * keep browsers and caches from mishandling responses:
+ * - only the exact known paths are served, because Yoga also runs GraphQL for URLs that merely end
+ *   in the endpoint path (`/graphql/`, `/x?/graphql`), which other checks would not recognise;
+ * - a GraphQL request for a Host outside the allowed list gets 421, which stops DNS rebinding;
  * - a POST whose body is not JSON (a form post, multipart, text/plain) gets 415, because browsers
  *   send those cross-site without a preflight;
  * - every response gets `X-Content-Type-Options: nosniff` and no `X-Powered-By`;
@@ -17,24 +26,35 @@ const JSON_MEDIA_TYPES = new Set(['application/json', 'application/graphql-respo
  *   shared cache stores one user's data for another.
  */
 export function useHttpHardening(options: HttpHardeningOptions): Plugin {
+  const knownPaths = new Set([options.graphqlPath, ...(options.otherPaths ?? DEFAULT_OTHER_PATHS)]);
+  const allowedHosts =
+    options.allowedHosts === undefined ? undefined : new Set(options.allowedHosts);
+
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (request.method !== 'POST' || url.pathname !== options.graphqlPath) return;
-      if (isJson(request.headers.get('content-type'))) return;
+      const reject = (status: number, message: string, code: string) =>
+        endResponse(
+          fetchAPI.Response.json({ errors: [{ message, extensions: { code } }] }, { status }),
+        );
 
-      endResponse(
-        fetchAPI.Response.json(
-          {
-            errors: [
-              {
-                message: 'POST requests must have Content-Type: application/json.',
-                extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
-              },
-            ],
-          },
-          { status: 415 },
-        ),
-      );
+      if (!knownPaths.has(url.pathname)) {
+        reject(404, `Nothing is served at ${url.pathname.slice(0, 100)}.`, 'NOT_FOUND');
+        return;
+      }
+      // Health probes address the pod or machine by IP, and return nothing worth rebinding for.
+      const checksHost = url.pathname === options.graphqlPath && allowedHosts !== undefined;
+      if (checksHost && !isAllowedHost(request.headers.get('host'), allowedHosts)) {
+        reject(421, 'This gateway does not serve the requested host.', 'MISDIRECTED_REQUEST');
+        return;
+      }
+      if (request.method === 'POST' && url.pathname === options.graphqlPath) {
+        if (isJson(request.headers.get('content-type'))) return;
+        reject(
+          415,
+          'POST requests must have Content-Type: application/json.',
+          'UNSUPPORTED_MEDIA_TYPE',
+        );
+      }
     },
     onResponse({ request, response }) {
       response.headers.set('x-content-type-options', 'nosniff');
@@ -42,12 +62,25 @@ export function useHttpHardening(options: HttpHardeningOptions): Plugin {
       appendVary(response.headers, 'Origin');
 
       if (new URL(request.url).pathname !== options.graphqlPath) return;
-      if (!response.headers.get('content-type')?.startsWith('text/html')) {
-        response.headers.set('cache-control', 'no-store');
-      }
+      // The GraphiQL page and its 304 revalidations set their own caching.
+      const isPage =
+        response.status === 304 || response.headers.get('content-type')?.startsWith('text/html');
+      if (!isPage) response.headers.set('cache-control', 'no-store');
       appendVary(response.headers, 'Authorization');
     },
   };
+}
+
+/** Compares the Host header's name, without the port, with the allowed names. */
+function isAllowedHost(host: string | null, allowed: ReadonlySet<string>): boolean {
+  if (host === null) return false;
+  const lowered = host.toLowerCase();
+  if (allowed.has(lowered)) return true;
+
+  const name = lowered.startsWith('[')
+    ? lowered.slice(0, lowered.indexOf(']') + 1)
+    : lowered.split(':')[0];
+  return name !== undefined && allowed.has(name);
 }
 
 function isJson(contentType: string | null): boolean {

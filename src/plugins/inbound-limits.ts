@@ -6,6 +6,8 @@ import { hashCredential } from '../upstream/credential.js';
 
 export interface InboundLimitOptions {
   graphqlPath: string;
+  /** GraphiQL page requests are not operations, so they are not counted. */
+  graphiql: boolean;
   /** Operations one client may start per minute; 0 turns the limit off. */
   perClientPerMinute: number;
   /** Operations in progress in the whole process; past that, 503. */
@@ -36,7 +38,8 @@ export function useInboundLimits(options: InboundLimitOptions): Plugin {
 
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      if (url.pathname !== options.graphqlPath || wantsHtml(request)) return;
+      if (url.pathname !== options.graphqlPath) return;
+      if (options.graphiql && isGraphiQLPageRequest(request, url)) return;
 
       if (inflight >= options.maxInflight) {
         endResponse(
@@ -130,8 +133,13 @@ function clientAddress(
   return serverContext.req?.socket.remoteAddress ?? 'unknown';
 }
 
-function wantsHtml(request: Request): boolean {
-  return request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+/** A browser asking for the GraphiQL page: a GET for HTML without an operation in it. */
+function isGraphiQLPageRequest(request: Request, url: URL): boolean {
+  return (
+    request.method === 'GET' &&
+    !url.searchParams.has('query') &&
+    (request.headers.get('accept') ?? '').includes('text/html')
+  );
 }
 
 function errorResponse(

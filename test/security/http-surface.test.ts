@@ -193,3 +193,86 @@ describe('node:http timeouts', () => {
     expect(gateway.running.server.keepAliveTimeout).toBe(90_000);
   });
 });
+
+describe('paths', () => {
+  it.each(['/graphql/', '/anything/graphql', '/?a=/graphql', '/x?/graphql/'])(
+    'serves nothing at %s, so no check can be bypassed there',
+    async (path) => {
+      gateway = await startGateway();
+
+      const response = await fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `query=${encodeURIComponent(buildQuery('path-probe'))}`,
+      });
+
+      expect(response.status).toBe(404);
+      await expectUpstreamUntouched(gateway, 'path-probe');
+    },
+  );
+});
+
+describe('Host header', () => {
+  it('rejects a foreign Host while listening on loopback, against DNS rebinding', async () => {
+    gateway = await startGateway();
+    const { request } = await import('undici');
+
+    const response = await request(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { host: 'rebound.attacker.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: buildQuery('rebind-probe') }),
+    });
+    await response.body.text();
+
+    expect(response.statusCode).toBe(421);
+    await expectUpstreamUntouched(gateway, 'rebind-probe');
+  });
+
+  it('accepts localhost with a port', async () => {
+    gateway = await startGateway();
+    const port = new URL(gateway.url).port;
+
+    const response = await fetch(`http://localhost:${port}/healthz`);
+
+    expect(response.status).toBe(200);
+  });
+
+  it('accepts only ALLOWED_HOSTS when set', async () => {
+    gateway = await startGateway({ env: { ALLOWED_HOSTS: 'gateway.example.com' } });
+    const { request } = await import('undici');
+
+    const allowed = await request(`${gateway.url}/graphql?query=%7B__typename%7D`, {
+      headers: { host: 'gateway.example.com' },
+    });
+    const other = await request(`${gateway.url}/graphql?query=%7B__typename%7D`, {
+      headers: { host: 'other.example.com' },
+    });
+    await allowed.body.text();
+    await other.body.text();
+
+    expect(allowed.statusCode).toBe(200);
+    expect(other.statusCode).toBe(421);
+  });
+
+  it('answers health probes addressed by IP whatever ALLOWED_HOSTS says', async () => {
+    gateway = await startGateway({ env: { ALLOWED_HOSTS: 'gateway.example.com' } });
+    const { request } = await import('undici');
+
+    const response = await request(`${gateway.url}/readyz`, { headers: { host: '10.1.2.3:4000' } });
+    await response.body.text();
+
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('accepts any host with ALLOWED_HOSTS=*', async () => {
+    gateway = await startGateway({ env: { ALLOWED_HOSTS: '*' } });
+    const { request } = await import('undici');
+
+    const response = await request(`${gateway.url}/healthz`, {
+      headers: { host: 'anything.example' },
+    });
+    await response.body.text();
+
+    expect(response.statusCode).toBe(200);
+  });
+});

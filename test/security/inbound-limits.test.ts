@@ -107,3 +107,21 @@ describe('in-flight operation limit', () => {
     await expectUpstreamUntouched(gateway, 'inflight-probe');
   });
 });
+
+describe('GET operations that ask for HTML', () => {
+  it('counts them against the limit when GraphiQL is off', async () => {
+    gateway = await startGateway({
+      env: { CLIENT_RATE_LIMIT_PER_MINUTE: '1', GRAPHIQL: 'false', INTROSPECTION: 'false' },
+    });
+    const get = (buildId: string) =>
+      fetch(`${gateway?.url}/graphql?query=${encodeURIComponent(buildQuery(buildId))}`, {
+        headers: { accept: 'text/html, application/json' },
+      });
+
+    await get('html-a');
+    const second = await get('html-b');
+
+    expect(second.status).toBe(429);
+    expect(gateway.simulator.callCount()).toBe(1);
+  });
+});

@@ -79,6 +79,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('allows only loopback Host names while listening on loopback', () => {
+    expect(loadConfig({}).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+  });
+
+  it('allows any Host while listening on all interfaces', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).allowedHosts).toBeUndefined();
+  });
+
+  it('reads ALLOWED_HOSTS, with * for any', () => {
+    expect(loadConfig({ ALLOWED_HOSTS: 'A.example.com, b.example.com:8443' }).allowedHosts).toEqual(
+      ['a.example.com', 'b.example.com:8443'],
+    );
+    expect(loadConfig({ ALLOWED_HOSTS: '*' }).allowedHosts).toBeUndefined();
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ NORTHFLANK_API_TOKEN: '' }).northflankApiToken).toBeUndefined();
   });
