@@ -15,7 +15,9 @@ RUN npm run build
 
 # Runtime stage: production dependencies from the lockfile and the compiled output, nothing else.
 FROM node:22-bookworm-slim AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+# The drain and grace periods add up to 9 s, inside the 10 s that `docker stop` waits before it
+# kills the container.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 SHUTDOWN_DRAIN_MS=1000 SHUTDOWN_GRACE_MS=8000
 WORKDIR /app
 
 # No production dependency in package-lock.json has an install script, so none runs here.
@@ -37,7 +39,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((response) => process.exit(response.status === 200 ? 0 : 1), () => process.exit(1))"]
 
 # Node runs as PID 1 without npm in between, so SIGTERM from `docker stop` reaches the gateway,
-# which lets in-flight requests finish for up to SHUTDOWN_GRACE_MS (default 10000) and exits.
-# NOTE: `docker stop` sends SIGKILL after 10 s by default, the same as that default grace, so
-# give the container a longer stop timeout when SHUTDOWN_GRACE_MS is raised.
+# which drains, lets in-flight requests finish and exits.
+# NOTE: give the container a longer stop timeout when SHUTDOWN_DRAIN_MS or SHUTDOWN_GRACE_MS is
+# raised, or `docker stop` kills it after 10 s.
 CMD ["node", "dist/main.js"]
