@@ -23,6 +23,24 @@ export class ActiveTimers {
     };
   }
 
+  /**
+   * Schedules `callback` at the epoch milliseconds that `dueAt` returns. `dueAt` is read again
+   * when the timer fires, so a due time that moved later postpones the callback. The returned
+   * function cancels it.
+   */
+  startUntil(dueAt: () => number, callback: () => void): () => void {
+    let cancel = () => {};
+    const arm = () => {
+      cancel = this.start(Math.max(0, dueAt() - Date.now()), () => {
+        if (dueAt() > Date.now()) arm();
+        else callback();
+      });
+    };
+
+    arm();
+    return () => cancel();
+  }
+
   get size(): number {
     return this.pending;
   }

@@ -6,6 +6,7 @@ import { type Build, type BuildKey, BuildShapeError, parseBuild } from './build.
 import { type RateLimitHeaders, readRateLimitHeaders } from './rate-limit-headers.js';
 import {
   type AttemptEnd,
+  connectorRecordingBytesRead,
   errorFromTransportFailure,
   isStaleKeepAliveFailure,
 } from './transport-errors.js';
@@ -31,10 +32,18 @@ export interface NorthflankClientOptions {
 
 /** Options of one call. */
 export interface CallOptions {
-  /** Aborts the call, for example once every caller has gone. */
+  /**
+   * Aborts the call, for example once every caller has gone. An abort whose reason is named
+   * `TimeoutError`, as `AbortSignal.timeout()` sets, means the callers ran out of time, so it
+   * fails as UPSTREAM_TIMEOUT counted against the upstream. Any other abort is a cancellation.
+   */
   signal?: AbortSignal;
-  /** Shortens the call's deadline below the client's `timeoutMs`, for example to fit a request deadline. */
-  timeoutMs?: number;
+  /**
+   * Returns the time, in epoch milliseconds, by which the call must end when that is sooner than
+   * the client's `timeoutMs`, for example to fit a request deadline. It is called again when the
+   * timer fires, so a deadline that moved later extends the call.
+   */
+  deadline?: () => number;
   /** Receives the rate-limit headers of the response, whatever its status. */
   onRateLimit?: (headers: RateLimitHeaders) => void;
 }
@@ -85,7 +94,7 @@ export class NorthflankClient {
         keepAliveTimeout: 4000,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
-        connect: { timeout: this.timeoutMs },
+        connect: connectorRecordingBytesRead(this.timeoutMs),
       });
   }
 
@@ -135,18 +144,21 @@ export class NorthflankClient {
   }
 
   private async getData(path: string, token: string, options: CallOptions): Promise<unknown> {
-    const timeoutMs = Math.max(0, Math.min(this.timeoutMs, options.timeoutMs ?? this.timeoutMs));
     const controller = new AbortController();
     let end: AttemptEnd = 'failed';
-
-    const cancelTimer = this.timers.start(timeoutMs, () => {
-      end = 'attempt-timeout';
-      controller.abort();
-    });
-    const onCallerAbort = () => {
-      end = 'cancelled';
+    const stop = (reason: AttemptEnd) => {
+      // The first reason wins, so callers that leave just after the timer fired do not turn a
+      // timeout into a cancellation.
+      if (end !== 'failed') return;
+      end = reason;
       controller.abort();
     };
+
+    const startedAt = Date.now();
+    const dueAt = () => Math.min(startedAt + this.timeoutMs, options.deadline?.() ?? Infinity);
+    const cancelTimer = this.timers.startUntil(dueAt, () => stop('attempt-timeout'));
+    const onCallerAbort = () =>
+      stop(isTimeoutReason(options.signal?.reason) ? 'attempt-timeout' : 'cancelled');
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     if (options.signal?.aborted) onCallerAbort();
 
@@ -156,7 +168,7 @@ export class NorthflankClient {
       return this.readEnvelope(response, token);
     } catch (error) {
       if (error instanceof GatewayError) throw error;
-      const failure = errorFromTransportFailure(error, end, timeoutMs);
+      const failure = errorFromTransportFailure(error, end, Math.max(0, dueAt() - startedAt));
       this.logger.warn(
         { path, code: failure.code, reason: describeError(error) },
         'Northflank call failed',
@@ -235,6 +247,10 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }, ma
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function isTimeoutReason(reason: unknown): boolean {
+  return (reason as { name?: unknown } | null | undefined)?.name === 'TimeoutError';
 }
 
 function badResponse(message: string): GatewayError {

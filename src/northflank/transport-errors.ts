@@ -1,3 +1,4 @@
+import { buildConnector } from 'undici';
 import { ErrorCode, GatewayError } from '../errors.js';
 
 const TIMEOUT_CODES = new Set([
@@ -68,9 +69,34 @@ export function errorFromTransportFailure(
  * The socket had read an earlier response (`bytesRead > 0`), which a fresh connection has not.
  */
 export function isStaleKeepAliveFailure(error: unknown): boolean {
-  const failure = error as { code?: unknown; socket?: { bytesRead?: unknown } } | null;
+  const failure = error as {
+    code?: unknown;
+    socket?: { bytesRead?: unknown };
+    socketBytesRead?: unknown;
+  } | null;
   if (failure?.code !== 'UND_ERR_SOCKET' && failure?.code !== 'ECONNRESET') return false;
 
-  const bytesRead = failure.socket?.bytesRead;
+  // undici's SocketError carries `socket`, and a raw socket error carries what the connector
+  // below recorded.
+  const bytesRead = failure.socket?.bytesRead ?? failure.socketBytesRead;
   return typeof bytesRead === 'number' && bytesRead > 0;
+}
+
+/**
+ * Builds undici's connector, adding to every error a socket emits how many bytes that socket had
+ * read, as `socketBytesRead`. undici passes socket errors such as ECONNRESET on as they are,
+ * without the socket details of its own SocketError, and `isStaleKeepAliveFailure` needs them.
+ */
+export function connectorRecordingBytesRead(timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ timeout: timeoutMs });
+
+  return (options, callback) => {
+    connect(options, (...args) => {
+      const socket = args[1];
+      socket?.prependListener('error', (error: Error) => {
+        Object.assign(error, { socketBytesRead: socket.bytesRead });
+      });
+      callback(...args);
+    });
+  };
 }

@@ -69,7 +69,7 @@ export class BuildSource {
       const build = await policy.execute(call, (attempt) =>
         client.getServiceBuild(key, credential.token, {
           signal: attempt.signal,
-          timeoutMs: attempt.timeoutMs,
+          deadline: attempt.deadline,
           onRateLimit: (headers) => budgets.record(credential.hash, headers),
         }),
       );

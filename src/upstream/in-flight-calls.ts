@@ -11,7 +11,10 @@ export interface Waiter {
 
 /** What a shared call sees of its waiters. */
 export interface SharedCall {
-  /** Aborted once every waiter has gone. */
+  /**
+   * Aborted once every waiter has gone, with a reason named `TimeoutError` when the last one left
+   * at its deadline and `AbortError` when it was cancelled.
+   */
   signal: AbortSignal;
   /** The latest deadline among the waiters so far; it moves later as new waiters join. */
   deadline(): number;
@@ -71,23 +74,29 @@ export class InFlightCalls<T> {
     return new Promise<T>((resolve, reject) => {
       let waiting = true;
 
-      const leave = (): boolean => {
+      // `abortReason` is what the call is aborted with should this waiter be the last to leave.
+      const leave = (abortReason?: DOMException): boolean => {
         if (!waiting) return false;
         waiting = false;
         cancelTimer();
         waiter.signal?.removeEventListener('abort', onAbort);
         call.waiters -= 1;
         if (call.waiters === 0 && !call.settled) {
-          call.controller.abort();
+          call.controller.abort(abortReason);
           this.forget(key, call);
         }
         return true;
       };
       const onAbort = () => {
-        if (leave()) reject(cancelled());
+        if (leave(new DOMException('Every waiter cancelled its request', 'AbortError')))
+          reject(cancelled());
       };
       const cancelTimer = this.timers.start(Math.max(0, waiter.deadline - Date.now()), () => {
-        if (leave()) reject(deadlinePassed());
+        // A timeout reason makes the client count the call against the upstream, as it would
+        // count its own attempt timeout.
+        if (leave(new DOMException('The request deadline passed', 'TimeoutError'))) {
+          reject(deadlinePassed());
+        }
       });
 
       waiter.signal?.addEventListener('abort', onAbort, { once: true });

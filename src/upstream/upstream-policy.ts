@@ -1,17 +1,16 @@
 import {
-  bulkhead,
   ConsecutiveBreaker,
   circuitBreaker,
   DelegateBackoff,
   handleWhen,
   isBrokenCircuitError,
   isBulkheadRejectedError,
-  isTaskCancelledError,
   retry,
   wrap,
 } from 'cockatiel';
 import { ErrorCode, GatewayError, isGatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { AbortableBulkhead } from './bulkhead.js';
 import type { SharedCall } from './in-flight-calls.js';
 
 export interface UpstreamPolicyOptions {
@@ -37,10 +36,11 @@ export interface UpstreamPolicyOptions {
 /** An attempt gets at least this much time, or it is not started. */
 export const MIN_ATTEMPT_MS = 100;
 
-/** One attempt's share of the call: its abort signal and how long it may take. */
+/** One attempt's share of the call: its abort signal and when it must end. */
 export interface Attempt {
   signal: AbortSignal;
-  timeoutMs: number;
+  /** The call's deadline in epoch milliseconds, which moves later as waiters join. */
+  deadline: () => number;
 }
 
 /**
@@ -55,6 +55,9 @@ export class UpstreamPolicy {
   constructor(private readonly options: UpstreamPolicyOptions) {
     // Only faults of the upstream count: one user's bad token or unknown id must not open the
     // circuit for everyone.
+    // NOTE: cockatiel 3.2.1 closes a half-open circuit when the probe fails with an error it does
+    // not handle. A probe whose clients all disconnected therefore closes the circuit without
+    // showing that the upstream has recovered.
     this.breaker = circuitBreaker(
       handleWhen((error) => isGatewayError(error) && error.upstreamFault),
       {
@@ -69,7 +72,7 @@ export class UpstreamPolicy {
       ),
     );
     this.breaker.onReset(() => options.logger.info('Circuit to Northflank closed again'));
-    this.bulkhead = bulkhead(options.maxConcurrent, options.maxQueued);
+    this.bulkhead = new AbortableBulkhead(options.maxConcurrent, options.maxQueued);
   }
 
   /** Runs `attempt` until it succeeds, fails for good, or the call's deadline leaves no room. */
@@ -81,7 +84,7 @@ export class UpstreamPolicy {
       return await guarded.execute(({ signal }) => {
         const timeLeftMs = call.deadline() - Date.now();
         if (timeLeftMs < MIN_ATTEMPT_MS) throw tooLittleTimeLeft();
-        return attempt({ signal, timeoutMs: timeLeftMs });
+        return attempt({ signal, deadline: call.deadline });
       }, call.signal);
     } catch (error) {
       throw translatePolicyError(error, this.options.breakerCooldownMs);
@@ -142,11 +145,16 @@ function translatePolicyError(error: unknown, cooldownMs: number): unknown {
       'Too many calls to Northflank are waiting. Try again later.',
     );
   }
-  if (isTaskCancelledError(error)) {
+  if (isTaskCancelled(error)) {
     return new GatewayError(
       ErrorCode.UPSTREAM_TIMEOUT,
       'The call to Northflank was cancelled before it started.',
     );
   }
   return error;
+}
+
+/** cockatiel 3.2.1's own isTaskCancelledError looks for the bulkhead's flag, so it misses these. */
+function isTaskCancelled(error: unknown): boolean {
+  return error instanceof Error && 'isTaskCancelledError' in error;
 }
