@@ -81,6 +81,15 @@ export interface Config {
   allowedHosts: string[] | undefined;
   /** @default 'info' */
   logLevel: LogLevel;
+  /** Outbound proxy for calls to Northflank, from HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
+  proxy: ProxySettings | undefined;
+}
+
+/** Proxy URLs by the scheme of the target, and the hosts reached directly. */
+export interface ProxySettings {
+  httpsProxy: string;
+  httpProxy: string;
+  noProxy: string;
 }
 
 /** A setting with an invalid value; the message names the variable and the rule. */
@@ -155,6 +164,7 @@ function readSettings(env: Environment): Config {
     trustProxy: readBoolean(env, 'TRUST_PROXY', false),
     allowedHosts: readAllowedHosts(env, 'ALLOWED_HOSTS'),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    proxy: readProxySettings(env),
   };
 }
 
@@ -272,6 +282,26 @@ function apiUrlProblem(url: URL): string | undefined {
   if (url.pathname !== '/') return 'it contains a path';
   if (url.search !== '' || url.hash !== '') return 'it contains a query or fragment';
   return undefined;
+}
+
+/**
+ * Reads the proxy variables as curl and undici do, upper or lower case. Proxy URLs may carry
+ * credentials, so a rejected value is not echoed.
+ */
+function readProxySettings(env: Environment): ProxySettings | undefined {
+  const proxyUrl = (name: string): string => {
+    const value = readString(env, name) ?? readString(env, name.toLowerCase()) ?? '';
+    if (value === '' || /^https?:\/\/[^\s/]+\/?$/.test(value)) return value;
+    throw new ConfigError(
+      `${name} must be an http:// or https:// proxy URL such as http://proxy:3128.`,
+    );
+  };
+  const settings = {
+    httpsProxy: proxyUrl('HTTPS_PROXY'),
+    httpProxy: proxyUrl('HTTP_PROXY'),
+    noProxy: readString(env, 'NO_PROXY') ?? readString(env, 'no_proxy') ?? '',
+  };
+  return settings.httpsProxy === '' && settings.httpProxy === '' ? undefined : settings;
 }
 
 const LOOPBACK_HOST_NAMES = ['localhost', '127.0.0.1', '[::1]'];

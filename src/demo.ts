@@ -10,8 +10,8 @@ const DEMO_TOKEN = 'demo-token';
 /**
  * Runs the gateway against the embedded simulated Northflank API, so it can be explored in
  * GraphiQL without an account. The simulated API listens on a free loopback port. Any
- * NORTHFLANK_API_URL, NORTHFLANK_API_TOKEN or NORTHFLANK_TEAM_ID in the environment is ignored,
- * so the demo never calls the real API.
+ * NORTHFLANK_API_URL, NORTHFLANK_API_TOKEN, NORTHFLANK_TEAM_ID or proxy variable in the
+ * environment is ignored, so the demo never calls the real API or a proxy.
  */
 async function demo(): Promise<void> {
   const simulator = createSimulator({ hourlyLimit: 0, controlRoutes: true });
@@ -21,6 +21,11 @@ async function demo(): Promise<void> {
     NORTHFLANK_API_URL: simulatorUrl,
     NORTHFLANK_API_TOKEN: DEMO_TOKEN,
     NORTHFLANK_TEAM_ID: '',
+    // The simulated API is on loopback: a proxy set for the real internet must not carry it.
+    HTTPS_PROXY: '',
+    https_proxy: '',
+    HTTP_PROXY: '',
+    http_proxy: '',
   });
   const logger = createLogger(config.logLevel);
   const gateway = createGateway(config, { logger });

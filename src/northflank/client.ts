@@ -1,5 +1,6 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { ActiveTimers } from '../active-timers.js';
+import type { ProxySettings } from '../config.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type Build, type BuildKey, BuildShapeError, parseBuild } from './build.js';
@@ -25,8 +26,8 @@ export interface NorthflankClientOptions {
   maxConnections?: number;
   /** Counts the client's pending timers; a private one is used when omitted. */
   timers?: ActiveTimers;
-  /** Replaces the connection pool, for proxies; the client then does not close it. */
-  dispatcher?: Dispatcher;
+  /** Sends calls through an HTTP proxy, except to hosts listed in `noProxy`. */
+  proxy?: ProxySettings | undefined;
   logger: Logger;
 }
 
@@ -67,7 +68,6 @@ type RawResponse = FailedResponse;
  */
 export class NorthflankClient {
   private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
   private readonly origin: string;
   private readonly routePrefix: string;
   private readonly timeoutMs: number;
@@ -84,18 +84,20 @@ export class NorthflankClient {
     this.timers = options.timers ?? new ActiveTimers();
     this.logger = options.logger;
 
-    this.ownsDispatcher = options.dispatcher === undefined;
     // undici's own header and body timeouts apply per phase. The timer in `getServiceBuild` is
     // the real deadline, so these only stop a socket from outliving it.
+    const poolOptions = {
+      connections: options.maxConnections ?? 32,
+      keepAliveTimeout: 4000,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      connect: connectorRecordingBytesRead(this.timeoutMs),
+    };
+    // The proxy settings are passed explicitly so the client never reads the environment itself.
     this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connections: options.maxConnections ?? 32,
-        keepAliveTimeout: 4000,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        connect: connectorRecordingBytesRead(this.timeoutMs),
-      });
+      options.proxy === undefined
+        ? new Agent(poolOptions)
+        : new EnvHttpProxyAgent({ ...poolOptions, ...options.proxy });
   }
 
   /** Path of the get-service-build endpoint; ids must already be validated. */
@@ -140,7 +142,7 @@ export class NorthflankClient {
 
   /** Closes pooled connections; calls in flight are allowed to finish. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.dispatcher.close();
   }
 
   private async getData(path: string, token: string, options: CallOptions): Promise<unknown> {

@@ -25,6 +25,7 @@ export type UpstreamConfig = Pick<
   | 'cacheMaxEntries'
   | 'rateLimitReserve'
   | 'lowBudgetRunningTtlMs'
+  | 'proxy'
 >;
 
 /** Longest backoff step between retries. */
@@ -43,6 +44,7 @@ export function createBuildSource(
     timeoutMs: config.northflankTimeoutMs,
     maxResponseBytes: config.northflankMaxResponseBytes,
     maxConnections: config.northflankMaxConnections,
+    proxy: config.proxy,
     timers,
     logger,
   });
