@@ -169,16 +169,38 @@ export class NorthflankClient {
       options.onRateLimit?.(readRateLimitHeaders(response.headers));
       return this.readEnvelope(response, token);
     } catch (error) {
-      if (error instanceof GatewayError) throw error;
+      if (error instanceof GatewayError) {
+        this.logFailedResponse(path, error);
+        throw error;
+      }
       const failure = errorFromTransportFailure(error, end, Math.max(0, dueAt() - startedAt));
-      this.logger.warn(
-        { path, code: failure.code, reason: describeError(error) },
-        'Northflank call failed',
-      );
+      if ((end as AttemptEnd) === 'cancelled') {
+        // Every client waiting for this call went away: nothing is wrong upstream.
+        this.logger.debug({ path }, 'Northflank call cancelled: no request is waiting for it');
+      } else {
+        this.logger.warn(
+          { path, code: failure.code, reason: describeError(error) },
+          'Northflank call failed',
+        );
+      }
       throw failure;
     } finally {
       cancelTimer();
       options.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /**
+   * Logs a response that shows Northflank failing (5xx, a malformed or unexpected response) at
+   * warn, so operators see an outage. Answers about the caller's input (401, 403, 404, 429) are
+   * normal traffic and go to debug.
+   */
+  private logFailedResponse(path: string, error: GatewayError): void {
+    const fields = { path, code: error.code, upstreamStatus: error.details.upstreamStatus };
+    if (error.upstreamFault || error.code === ErrorCode.UPSTREAM_BAD_RESPONSE) {
+      this.logger.warn(fields, 'Northflank returned an error');
+    } else {
+      this.logger.debug(fields, 'Northflank rejected the call');
     }
   }
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../src/logger.js';
 import { NorthflankClient } from '../../src/northflank/client.js';
 import { createSimulator, type Fault, type Simulator } from '../../src/simulator/index.js';
+import { captureLogs, LOG_LEVEL } from '../helpers/capture-logs.js';
 
 const KEY = { projectId: 'demo-project', serviceId: 'web-app', buildId: 'joyous-view-6290' };
 const TOKEN = 'client-test-token';
@@ -179,5 +180,37 @@ describe('NorthflankClient', () => {
     await pooled.close();
 
     expect(sockets.size).toBe(1);
+  });
+
+  it('logs an upstream 503 at warn with its status', async () => {
+    const logs = captureLogs();
+    const logged = new NorthflankClient({ apiUrl: simulator.url, logger: logs.logger });
+    simulator.addFault({ fault: { kind: 'status', status: 503 } });
+
+    await failureCode(logged.getServiceBuild(KEY, TOKEN));
+    await logged.close();
+
+    const warnings = logs.entries().filter((entry) => entry.level === LOG_LEVEL.warn);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.upstreamStatus).toBe(503);
+  });
+
+  it('logs a 404 and a cancelled call below warn', async () => {
+    const logs = captureLogs();
+    const logged = new NorthflankClient({ apiUrl: simulator.url, logger: logs.logger });
+    simulator.addFault({ fault: { kind: 'status', status: 404 }, times: 1 });
+    simulator.addFault({ fault: { kind: 'hang' }, times: 1 });
+    const controller = new AbortController();
+
+    await failureCode(logged.getServiceBuild(KEY, TOKEN));
+    const cancelled = failureCode(
+      logged.getServiceBuild(KEY, TOKEN, { signal: controller.signal }),
+    );
+    setTimeout(() => controller.abort(), 50);
+    await cancelled;
+    await logged.close();
+
+    const warnings = logs.entries().filter((entry) => entry.level >= LOG_LEVEL.warn);
+    expect(warnings).toEqual([]);
   });
 });
