@@ -79,6 +79,12 @@ export interface Config {
    * rebinding from reaching a gateway on a developer's machine.
    */
   allowedHosts: string[] | undefined;
+  /**
+   * Serve plain JSON POSTs to /graphql on node:http directly, and everything else through Yoga's
+   * fetch API adapter. Turn it off to send every request through Yoga when troubleshooting.
+   * @default true
+   */
+  fastPath: boolean;
   /** @default 'info' */
   logLevel: LogLevel;
   /** Outbound proxy for calls to Northflank, from HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
@@ -163,6 +169,7 @@ function readSettings(env: Environment): Config {
     maxInflightOperations: readInteger(env, 'MAX_INFLIGHT_OPERATIONS', 1000, 1, 1_000_000),
     trustProxy: readBoolean(env, 'TRUST_PROXY', false),
     allowedHosts: readAllowedHosts(env, 'ALLOWED_HOSTS'),
+    fastPath: readBoolean(env, 'FAST_PATH', true),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     proxy: readProxySettings(env),
   };

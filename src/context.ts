@@ -16,6 +16,16 @@ export interface GatewayServices {
   unknownBuildStatuses: UnknownValueReporter;
 }
 
+/**
+ * The parts of an HTTP request that the gateway reads. A WHATWG `Request` has them, and so does the
+ * lighter object that the fast path builds from a node:http request.
+ */
+export interface RequestLike {
+  headers: { get(name: string): string | null };
+  /** Aborts when the client disconnects before the response is sent. */
+  signal: AbortSignal;
+}
+
 /** Resolver context, created anew for every GraphQL request so nothing leaks between users. */
 export interface GatewayContext {
   requestId: string;
@@ -27,7 +37,7 @@ export interface GatewayContext {
 
 export function createRequestContext(
   services: GatewayServices,
-  request: Request,
+  request: RequestLike,
   requestId: string,
 ): GatewayContext {
   const credential: Credential = resolveCredential(

@@ -1,12 +1,19 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './context.js';
+import { createFastPath, type FastPath } from './fast-path/handler.js';
+import { captureYogaServer } from './fast-path/yoga-server.js';
 import type { Logger } from './logger.js';
 import { corsFor } from './plugins/cors.js';
 import { maskUnexpectedError, useErrorBoundary } from './plugins/error-boundary.js';
 import { useGraphiQLPage } from './plugins/graphiql-page.js';
 import { useHttpHardening } from './plugins/http-hardening.js';
-import { useInboundLimits } from './plugins/inbound-limits.js';
+import {
+  createInboundLimiter,
+  type InboundLimiter,
+  useInboundLimits,
+} from './plugins/inbound-limits.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
 import { useRequestErrorShape } from './plugins/request-error-shape.js';
 import { getRequestId, useRequestId } from './plugins/request-id.js';
@@ -36,6 +43,7 @@ export type GatewayConfig = UpstreamConfig &
     | 'maxInflightOperations'
     | 'trustProxy'
     | 'allowedHosts'
+    | 'fastPath'
   >;
 
 export interface GatewayOptions {
@@ -71,6 +79,10 @@ query ServiceBuild {
 /** A gateway instance: the Yoga request handler plus the resources it owns. */
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The node:http request listener: the fast path when it takes the request, else Yoga. */
+  handleRequest(request: IncomingMessage, response: ServerResponse): void;
+  /** The fast path for plain JSON POSTs; `undefined` when FAST_PATH is off. */
+  fastPath: FastPath | undefined;
   /** The upstream layer, whose `stats()` show calls, timers and connections still pending. */
   builds: BuildSource;
   /** Makes `/readyz` return 503, so load balancers stop sending new traffic. */
@@ -91,6 +103,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     unknownBuildStatuses: new UnknownValueReporter(logger, 'build status'),
   };
   let shuttingDown = false;
+  const limiter = createInboundLimiter({
+    perClientPerMinute: config.clientRateLimitPerMinute,
+    maxInflight: config.maxInflightOperations,
+    trustProxy: config.trustProxy,
+  });
+  const yogaServer = captureYogaServer();
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: getSchema(),
@@ -106,11 +124,29 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     graphiql: false,
     maskedErrors: { maskError: maskUnexpectedError, isDev: false },
     context: ({ request }) => createRequestContext(services, request, getRequestId(request)),
-    plugins: createPlugins(config, () => !shuttingDown),
+    plugins: [...createPlugins(config, limiter, () => !shuttingDown), yogaServer.plugin],
   });
+  const fastPath = config.fastPath
+    ? createFastPath({
+        yogaServer: yogaServer.server,
+        waitUntil: yoga.waitUntil,
+        graphqlPath: GRAPHQL_PATH,
+        maxBodyBytes: config.maxBodyBytes,
+        allowedHosts: config.allowedHosts,
+        limiter,
+        logger,
+      })
+    : undefined;
 
   return {
     yoga,
+    handleRequest:
+      fastPath === undefined
+        ? yoga
+        : (request, response) => {
+            if (!fastPath.handle(request, response)) yoga(request, response);
+          },
+    fastPath,
     builds: upstream.source,
     markShuttingDown: () => {
       shuttingDown = true;
@@ -120,7 +156,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 }
 
 /** Yoga plugins in the order they must run: request handling first, then execution. */
-function createPlugins(config: GatewayConfig, isReady: () => boolean): Plugin[] {
+function createPlugins(
+  config: GatewayConfig,
+  limiter: InboundLimiter,
+  isReady: () => boolean,
+): Plugin[] {
   return [
     useRequestId(),
     useHttpHardening({ graphqlPath: GRAPHQL_PATH, allowedHosts: config.allowedHosts }),
@@ -133,13 +173,7 @@ function createPlugins(config: GatewayConfig, isReady: () => boolean): Plugin[] 
           }),
         ]
       : []),
-    useInboundLimits({
-      graphqlPath: GRAPHQL_PATH,
-      graphiql: config.graphiql,
-      perClientPerMinute: config.clientRateLimitPerMinute,
-      maxInflight: config.maxInflightOperations,
-      trustProxy: config.trustProxy,
-    }),
+    useInboundLimits(limiter, { graphqlPath: GRAPHQL_PATH, graphiql: config.graphiql }),
     useReadinessCheck({ endpoint: '/readyz', check: isReady }),
     ...useOperationLimits(config),
     useErrorBoundary() as Plugin,

@@ -46,7 +46,7 @@ export async function listen(
       // would otherwise hold its socket for up to 30 s longer than they say.
       connectionsCheckingInterval: 1000,
     },
-    gateway.yoga,
+    gateway.handleRequest,
   );
 
   // Once shutdown begins, a keep-alive connection would hold the server open after its last

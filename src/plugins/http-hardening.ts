@@ -57,22 +57,30 @@ export function useHttpHardening(options: HttpHardeningOptions): Plugin {
       }
     },
     onResponse({ request, response }) {
-      response.headers.set('x-content-type-options', 'nosniff');
-      response.headers.delete('x-powered-by');
-      appendVary(response.headers, 'Origin');
-
-      if (new URL(request.url).pathname !== options.graphqlPath) return;
-      // The GraphiQL page and its 304 revalidations set their own caching.
-      const isPage =
-        response.status === 304 || response.headers.get('content-type')?.startsWith('text/html');
-      if (!isPage) response.headers.set('cache-control', 'no-store');
-      appendVary(response.headers, 'Authorization');
+      setHardeningHeaders(response, new URL(request.url).pathname === options.graphqlPath);
     },
   };
 }
 
+/**
+ * Sets the response headers described on `useHttpHardening`. `forGraphQLEndpoint` is true when
+ * the request was for the GraphQL endpoint.
+ */
+export function setHardeningHeaders(response: Response, forGraphQLEndpoint: boolean): void {
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.delete('x-powered-by');
+  appendVary(response.headers, 'Origin');
+  if (!forGraphQLEndpoint) return;
+
+  // The GraphiQL page and its 304 revalidations set their own caching.
+  const isPage =
+    response.status === 304 || response.headers.get('content-type')?.startsWith('text/html');
+  if (!isPage) response.headers.set('cache-control', 'no-store');
+  appendVary(response.headers, 'Authorization');
+}
+
 /** Compares the Host header's name, without the port, with the allowed names. */
-function isAllowedHost(host: string | null, allowed: ReadonlySet<string>): boolean {
+export function isAllowedHost(host: string | null, allowed: ReadonlySet<string>): boolean {
   if (host === null) return false;
   const lowered = host.toLowerCase();
   if (allowed.has(lowered)) return true;

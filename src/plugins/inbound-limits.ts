@@ -5,15 +5,43 @@ import { ErrorCode } from '../errors.js';
 import { hashCredential } from '../upstream/credential.js';
 
 export interface InboundLimitOptions {
-  graphqlPath: string;
-  /** GraphiQL page requests are not operations, so they are not counted. */
-  graphiql: boolean;
   /** Operations one client may start per minute; 0 turns the limit off. */
   perClientPerMinute: number;
   /** Operations in progress in the whole process; past that, 503. */
   maxInflight: number;
   /** Take the client address from X-Forwarded-For, as set by a trusted proxy in front. */
   trustProxy: boolean;
+}
+
+export interface InboundLimitPluginOptions {
+  graphqlPath: string;
+  /** GraphiQL page requests are not operations, so they are not counted. */
+  graphiql: boolean;
+}
+
+/** Request headers as the limiter reads them; WHATWG `Headers` is one. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** The reason an operation was not admitted, with the status and error it gets. */
+export interface InboundRejection {
+  status: 429 | 503;
+  message: string;
+  code: string;
+  /** Seconds, sent in the `Retry-After` header. */
+  retryAfter: number;
+}
+
+/**
+ * The per-client token buckets and the in-flight counter of one gateway. Every request path
+ * shares one limiter, so a client has a single budget however its requests are served.
+ */
+export interface InboundLimiter {
+  /** Admits one operation, which must be released later, or returns why it is rejected. */
+  admit(headers: HeaderReader, remoteAddress: string | undefined): InboundRejection | undefined;
+  /** Ends an admitted operation. */
+  release(): void;
 }
 
 interface Bucket {
@@ -25,61 +53,71 @@ interface Bucket {
 const MAX_TRACKED_CLIENTS = 100_000;
 
 /**
- * Limits operations per client and in the whole process, so one noisy or hostile caller cannot
- * spend the server token's upstream budget or exhaust the gateway. A client is its bearer
- * token's hash when it sends one, else its IP address. Each client has a token bucket that
- * holds a minute's worth of operations and refills continuously.
+ * Creates the limiter that bounds operations per client and in the whole process, so one noisy
+ * or hostile caller cannot spend the server token's upstream budget or exhaust the gateway. A
+ * client is its bearer token's hash when it sends one, else its IP address. Each client has a
+ * token bucket that holds a minute's worth of operations and refills continuously.
  */
-export function useInboundLimits(options: InboundLimitOptions): Plugin {
+export function createInboundLimiter(options: InboundLimitOptions): InboundLimiter {
   const buckets = new LRUCache<string, Bucket>({ max: MAX_TRACKED_CLIENTS });
   const refillPerMs = options.perClientPerMinute / 60_000;
-  const counted = new WeakSet<Request>();
   let inflight = 0;
+
+  return {
+    admit(headers, remoteAddress) {
+      if (inflight >= options.maxInflight) {
+        return {
+          status: 503,
+          message: 'The gateway is busy. Try again shortly.',
+          code: 'SERVICE_UNAVAILABLE',
+          retryAfter: 1,
+        };
+      }
+      if (options.perClientPerMinute > 0) {
+        const client = clientKey(headers, remoteAddress, options.trustProxy);
+        const waitSeconds = takeToken(buckets, client, options.perClientPerMinute, refillPerMs);
+        if (waitSeconds > 0) {
+          return {
+            status: 429,
+            message: `Too many requests from this client. Retry after ${waitSeconds} seconds.`,
+            code: ErrorCode.RATE_LIMITED,
+            retryAfter: waitSeconds,
+          };
+        }
+      }
+      inflight += 1;
+      return undefined;
+    },
+    release() {
+      inflight -= 1;
+    },
+  };
+}
+
+/** Applies the limiter to Yoga's requests for the GraphQL endpoint. */
+export function useInboundLimits(
+  limiter: InboundLimiter,
+  options: InboundLimitPluginOptions,
+): Plugin {
+  const counted = new WeakSet<Request>();
 
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== options.graphqlPath) return;
       if (options.graphiql && isGraphiQLPageRequest(request, url)) return;
 
-      if (inflight >= options.maxInflight) {
-        endResponse(
-          errorResponse(
-            fetchAPI,
-            503,
-            'The gateway is busy. Try again shortly.',
-            'SERVICE_UNAVAILABLE',
-            1,
-          ),
-        );
+      const remoteAddress = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress;
+      const rejection = limiter.admit(request.headers, remoteAddress);
+      if (rejection !== undefined) {
+        endResponse(errorResponse(fetchAPI, rejection));
         return;
       }
-      if (options.perClientPerMinute > 0) {
-        const client = clientKey(
-          request,
-          serverContext as { req?: IncomingMessage },
-          options.trustProxy,
-        );
-        const waitSeconds = takeToken(buckets, client, options.perClientPerMinute, refillPerMs);
-        if (waitSeconds > 0) {
-          endResponse(
-            errorResponse(
-              fetchAPI,
-              429,
-              `Too many requests from this client. Retry after ${waitSeconds} seconds.`,
-              ErrorCode.RATE_LIMITED,
-              waitSeconds,
-            ),
-          );
-          return;
-        }
-      }
-      inflight += 1;
       counted.add(request);
     },
     onResponse({ request }) {
       if (!counted.has(request)) return;
       counted.delete(request);
-      inflight -= 1;
+      limiter.release();
     },
   };
 }
@@ -104,16 +142,12 @@ function takeToken(
   return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
 }
 
-function clientKey(
-  request: Request,
-  serverContext: { req?: IncomingMessage },
-  trustProxy: boolean,
-) {
-  const authorization = request.headers.get('authorization');
+function clientKey(headers: HeaderReader, remoteAddress: string | undefined, trustProxy: boolean) {
+  const authorization = headers.get('authorization');
   const bearer = authorization === null ? undefined : /^Bearer +(\S+) *$/i.exec(authorization)?.[1];
   if (bearer !== undefined) return `token:${hashCredential(bearer).hash}`;
 
-  return `ip:${clientAddress(request, serverContext, trustProxy)}`;
+  return `ip:${clientAddress(headers, remoteAddress, trustProxy)}`;
 }
 
 /**
@@ -121,16 +155,16 @@ function clientKey(
  * proxy saw. Entries before it were sent by the client and can be forged.
  */
 function clientAddress(
-  request: Request,
-  serverContext: { req?: IncomingMessage },
+  headers: HeaderReader,
+  remoteAddress: string | undefined,
   trustProxy: boolean,
 ): string {
   if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for');
+    const forwarded = headers.get('x-forwarded-for');
     const last = forwarded?.split(',').at(-1)?.trim();
     if (last) return last;
   }
-  return serverContext.req?.socket.remoteAddress ?? 'unknown';
+  return remoteAddress ?? 'unknown';
 }
 
 /** A browser asking for the GraphiQL page: a GET for HTML without an operation in it. */
@@ -144,10 +178,7 @@ function isGraphiQLPageRequest(request: Request, url: URL): boolean {
 
 function errorResponse(
   fetchAPI: { Response: typeof Response },
-  status: number,
-  message: string,
-  code: string,
-  retryAfter: number,
+  { status, message, code, retryAfter }: InboundRejection,
 ): Response {
   return fetchAPI.Response.json(
     { errors: [{ message, extensions: { code, retryAfter } }] },

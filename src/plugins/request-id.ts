@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type { RequestLike } from '../context.js';
 
-const requestIds = new WeakMap<Request, string>();
+const requestIds = new WeakMap<RequestLike, string>();
 
 /** Ids a client or load balancer may pass in `x-request-id`; anything else is replaced. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -10,7 +11,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * Returns the request's id, assigning one on first use: a well-formed incoming `x-request-id`,
  * so an id set by a load balancer follows the request through, else a fresh UUID.
  */
-export function getRequestId(request: Request): string {
+export function getRequestId(request: RequestLike): string {
   let id = requestIds.get(request);
   if (id === undefined) {
     const incoming = request.headers.get('x-request-id');

@@ -50,6 +50,8 @@ export async function startGateway(
   const config: Config = loadConfig({
     NORTHFLANK_API_URL: simulatorUrl,
     NORTHFLANK_API_TOKEN: TEST_TOKEN,
+    // Set by the vitest project that runs the HTTP tests a second time with the fast path off.
+    FAST_PATH: process.env.FAST_PATH,
     ...options.env,
   });
   const logger = options.logger ?? createSilentLogger();

@@ -23,7 +23,8 @@ function startMain(env: Record<string, string>): Output {
   const output = { stdout: '', stderr: '' };
   child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     // Only what the test sets, so a token or upstream URL in the developer's shell cannot leak in.
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // FAST_PATH comes along so the run with the fast path off covers this process too.
+    env: { PATH: process.env.PATH ?? '', ...fastPathSetting(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -33,6 +34,11 @@ function startMain(env: Record<string, string>): Output {
     output.stderr += chunk;
   });
   return output;
+}
+
+function fastPathSetting(): Record<string, string> {
+  const value = process.env.FAST_PATH;
+  return value === undefined ? {} : { FAST_PATH: value };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
