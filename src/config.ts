@@ -274,19 +274,18 @@ function readApiUrl(env: Environment, name: string, fallback: string): string {
   }
 
   const problem = apiUrlProblem(url);
-  if (problem !== undefined) {
-    throw new ConfigError(`${name} must be ${rule}, but ${problem} (received ${url.origin}).`);
-  }
+  if (problem !== undefined) throw new ConfigError(`${name} must be ${rule}, but ${problem}.`);
   return url.origin;
 }
 
 function apiUrlProblem(url: URL): string | undefined {
   const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
-  if (url.protocol !== 'https:' && !loopbackHttp) {
-    return `${url.protocol} is only allowed as http: for a loopback host`;
+  if (url.protocol === 'http:' && !loopbackHttp) {
+    return `${url.host} is not a loopback host, so it needs https://`;
   }
+  if (url.protocol !== 'https:' && !loopbackHttp) return `${url.protocol}// is not supported`;
   if (url.username !== '' || url.password !== '') return 'it contains credentials';
-  if (url.pathname !== '/') return 'it contains a path';
+  if (url.pathname !== '/') return `it contains the path ${JSON.stringify(url.pathname)}`;
   if (url.search !== '' || url.hash !== '') return 'it contains a query or fragment';
   return undefined;
 }
@@ -312,6 +311,8 @@ function readProxySettings(env: Environment): ProxySettings | undefined {
 }
 
 const LOOPBACK_HOST_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+const HOST_NAME_WITH_PORT =
+  /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
 
 /**
  * Reads ALLOWED_HOSTS (`*` accepts any host). Unset, it allows only loopback names while the
@@ -321,10 +322,17 @@ function readAllowedHosts(env: Environment, name: string): string[] | undefined 
   const raw = readString(env, name);
   if (raw === '*') return undefined;
   if (raw !== undefined) {
-    return raw
+    const entries = raw
       .split(',')
       .map((entry) => entry.trim().toLowerCase())
       .filter((entry) => entry !== '');
+    const invalid = entries.find((entry) => !HOST_NAME_WITH_PORT.test(entry));
+    if (invalid !== undefined || entries.length === 0) {
+      throw new ConfigError(
+        `${name} must be * or host names such as graphql.example.com, optionally with :port, separated by commas, received ${JSON.stringify(invalid ?? raw)}.`,
+      );
+    }
+    return entries;
   }
 
   const listenHost = readString(env, 'HOST') ?? '127.0.0.1';

@@ -163,7 +163,11 @@ function createPlugins(
 ): Plugin[] {
   return [
     useRequestId(),
-    useHttpHardening({ graphqlPath: GRAPHQL_PATH, allowedHosts: config.allowedHosts }),
+    useHttpHardening({
+      graphqlPath: GRAPHQL_PATH,
+      allowedHosts: config.allowedHosts,
+      corsOrigins: config.corsOrigins,
+    }),
     ...(config.graphiql
       ? [
           useGraphiQLPage({

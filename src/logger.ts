@@ -21,18 +21,21 @@ const REDACTED_PATHS = [
 
 /**
  * Creates the JSON logger, with credential redaction. Lines go to stdout unless `destination` is
- * given.
+ * given. Stdout is written synchronously: pino's asynchronous default retries a broken pipe
+ * forever when it flushes at exit, which would hang shutdown when the log reader has gone.
  */
 export function createLogger(
   level: LogLevel = 'info',
-  destination?: pino.DestinationStream,
+  destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true }),
 ): Logger {
-  const options: pino.LoggerOptions = {
-    level,
-    base: { service: 'northflank-graphql-gateway' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  return pino(
+    {
+      level,
+      base: { service: 'northflank-graphql-gateway' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 /** Creates a logger that drops everything, for tests and embedders that log elsewhere. */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from './gateway.js';
+import { rejectMalformedHost } from './host-header.js';
 import type { Logger } from './logger.js';
 
 export interface ListenOptions {
@@ -46,7 +47,9 @@ export async function listen(
       // would otherwise hold its socket for up to 30 s longer than they say.
       connectionsCheckingInterval: 1000,
     },
-    gateway.handleRequest,
+    (request, response) => {
+      if (!rejectMalformedHost(request, response)) gateway.handleRequest(request, response);
+    },
   );
 
   // Once shutdown begins, a keep-alive connection would hold the server open after its last

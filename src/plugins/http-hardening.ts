@@ -6,6 +6,8 @@ export interface HttpHardeningOptions {
   otherPaths?: readonly string[];
   /** Host names a request may address, with or without a port; `undefined` accepts any. */
   allowedHosts: readonly string[] | undefined;
+  /** Origins whose pages may send operations cross-site. */
+  corsOrigins?: readonly string[];
 }
 
 /** Media types a POST to the GraphQL endpoint may carry; anything else may be a forged form post. */
@@ -47,8 +49,21 @@ export function useHttpHardening(options: HttpHardeningOptions): Plugin {
         reject(421, 'This gateway does not serve the requested host.', 'MISDIRECTED_REQUEST');
         return;
       }
+      if (isForeignPageOperation(request, url, options)) {
+        reject(
+          403,
+          'Operations sent by pages of other sites must come from an origin in CORS_ORIGINS.',
+          'FORBIDDEN',
+        );
+        return;
+      }
       if (request.method === 'POST' && url.pathname === options.graphqlPath) {
-        if (isJson(request.headers.get('content-type'))) return;
+        const contentType = request.headers.get('content-type');
+        if (isJson(contentType)) {
+          // Media types are case-insensitive, but Yoga's parser only recognises lower case.
+          if (contentType !== null) request.headers.set('content-type', contentType.toLowerCase());
+          return;
+        }
         reject(
           415,
           'POST requests must have Content-Type: application/json.',
@@ -77,6 +92,24 @@ export function setHardeningHeaders(response: Response, forGraphQLEndpoint: bool
     response.status === 304 || response.headers.get('content-type')?.startsWith('text/html');
   if (!isPage) response.headers.set('cache-control', 'no-store');
   appendVary(response.headers, 'Authorization');
+}
+
+/**
+ * Tells a GET operation that a page of another site made the browser send, as Fetch Metadata's
+ * `Sec-Fetch-Site: cross-site` says: an image or a link could otherwise spend the server token's
+ * upstream budget from any page a visitor opens. Origins in CORS_ORIGINS are let through.
+ */
+function isForeignPageOperation(
+  request: Request,
+  url: URL,
+  options: HttpHardeningOptions,
+): boolean {
+  if (request.method !== 'GET' || url.pathname !== options.graphqlPath) return false;
+  if (!url.searchParams.has('query')) return false;
+  if (request.headers.get('sec-fetch-site') !== 'cross-site') return false;
+
+  const origin = request.headers.get('origin');
+  return origin === null || !(options.corsOrigins ?? []).includes(origin);
 }
 
 /** Compares the Host header's name, without the port, with the allowed names. */

@@ -66,6 +66,21 @@ describe('gateway process', () => {
     expect(code).toBe(0);
   });
 
+  it('exits 0 on SIGTERM after the reader of its logs has gone', async () => {
+    simulator = createSimulator({ hourlyLimit: 0 });
+    const upstream = await simulator.listen();
+    const output = startMain({ PORT: '0', NORTHFLANK_API_URL: upstream, SHUTDOWN_DRAIN_MS: '0' });
+
+    await waitFor(() => output.stdout.includes('listening'));
+    // Shutdown logs into a closed pipe from here on.
+    child?.stdout?.destroy();
+    const exited = once(child as ChildProcess, 'exit');
+    child?.kill('SIGTERM');
+    const [code] = await exited;
+
+    expect(code).toBe(0);
+  });
+
   it('exits 1 with one line naming an invalid variable', async () => {
     const output = startMain({ NORTHFLANK_TIMEOUT_MS: 'soon' });
 

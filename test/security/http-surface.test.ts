@@ -276,3 +276,85 @@ describe('Host header', () => {
     expect(response.statusCode).toBe(200);
   });
 });
+
+describe('malformed requests', () => {
+  it.each(['::1', '[', 'a b', 'x:y:z'])(
+    'answers Host %j with a JSON 400, not a stack trace',
+    async (host) => {
+      gateway = await startGateway();
+      const { port } = new URL(gateway.url);
+      const net = await import('node:net');
+
+      const raw = await new Promise<string>((resolve, reject) => {
+        let received = '';
+        const socket = net.connect(Number(port), '127.0.0.1', () => {
+          socket.write(`GET /healthz HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+        });
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          received += chunk;
+        });
+        socket.on('end', () => resolve(received));
+        socket.on('error', reject);
+      });
+
+      expect(raw).toMatch(/^HTTP\/1\.1 400/);
+      expect(raw).toContain('"code":"BAD_REQUEST"');
+      expect(raw).toMatch(/x-request-id: \S+/i);
+      expect(raw).not.toContain('TypeError');
+    },
+  );
+
+  it('accepts a Content-Type in upper case', async () => {
+    gateway = await startGateway();
+
+    const response = await post(JSON.stringify({ query: buildQuery('upper-case-type') }), {
+      'content-type': 'APPLICATION/JSON',
+    });
+
+    expect(response.status).toBe(200);
+    expect(gateway.simulator.callCount()).toBe(1);
+  });
+});
+
+describe('cross-site GET operations', () => {
+  const crossSite = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' };
+
+  it('rejects a GET operation that a page of another site made the browser send', async () => {
+    gateway = await startGateway();
+
+    const response = await fetch(
+      `${gateway.url}/graphql?query=${encodeURIComponent(buildQuery('cross-site-probe'))}`,
+      { headers: crossSite },
+    );
+
+    expect(response.status).toBe(403);
+    await expectUpstreamUntouched(gateway, 'cross-site-probe');
+  });
+
+  it('lets a GET operation from an origin in CORS_ORIGINS through', async () => {
+    gateway = await startGateway({ env: { CORS_ORIGINS: 'https://app.example.com' } });
+
+    const response = await fetch(
+      `${gateway.url}/graphql?query=${encodeURIComponent(buildQuery('allowed-cross-site'))}`,
+      { headers: { ...crossSite, origin: 'https://app.example.com' } },
+    );
+
+    expect(response.status).toBe(200);
+    expect(gateway.simulator.callCount()).toBe(1);
+  });
+
+  it('serves the GraphiQL page to a link from another site', async () => {
+    gateway = await startGateway();
+
+    const response = await fetch(`${gateway.url}/graphql`, {
+      headers: {
+        accept: 'text/html',
+        'sec-fetch-site': 'cross-site',
+        'sec-fetch-mode': 'navigate',
+      },
+    });
+
+    expect(response.status).toBe(200);
+  });
+});

@@ -94,6 +94,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ ALLOWED_HOSTS: '*' }).allowedHosts).toBeUndefined();
   });
 
+  it.each(['https://x.com', 'X.com,*', 'a b', 'host:port'])('rejects ALLOWED_HOSTS=%j', (value) => {
+    expect(() => loadConfig({ ALLOWED_HOSTS: value })).toThrowError('ALLOWED_HOSTS');
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ NORTHFLANK_API_TOKEN: '' }).northflankApiToken).toBeUndefined();
   });
@@ -131,7 +135,7 @@ describe('loadConfig', () => {
 
   it.each([
     ['https://user:pw@api.northflank.com', 'credentials'],
-    ['https://api.northflank.com/v1', 'a path'],
+    ['https://api.northflank.com/v1', 'the path "/v1"'],
     ['https://api.northflank.com/?x=1', 'a query'],
     ['http://api.northflank.com', 'loopback'],
   ])('names what is wrong with NORTHFLANK_API_URL=%s', (value, problem) => {
