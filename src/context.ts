@@ -4,13 +4,15 @@ import { type BuildLoader, createBuildLoader } from './loaders/build-loader.js';
 import type { Logger } from './logger.js';
 import type { UnknownValueReporter } from './unknown-value-reporter.js';
 import type { BuildSource } from './upstream/build-source.js';
-import { hashCredential } from './upstream/credential.js';
+import { type HashedCredential, hashCredential } from './upstream/credential.js';
 
 /** Long-lived parts of the gateway that every request's context refers to. */
 export interface GatewayServices {
   builds: BuildSource;
   logger: Logger;
   serverToken: string | undefined;
+  /** `serverToken` with its hash, computed once rather than on every request that uses it. */
+  serverCredential: HashedCredential | undefined;
   authMode: AuthMode;
   requestTimeoutMs: number;
   unknownBuildStatuses: UnknownValueReporter;
@@ -54,12 +56,14 @@ export function createRequestContext(
     logger: services.logger,
     unknownBuildStatuses: services.unknownBuildStatuses,
     buildLoader() {
-      loader ??= createBuildLoader(
-        services.builds,
-        hashCredential(requireToken(credential)),
-        waiter,
-      );
+      loader ??= createBuildLoader(services.builds, hashedCredential(services, credential), waiter);
       return loader;
     },
   };
+}
+
+function hashedCredential(services: GatewayServices, credential: Credential): HashedCredential {
+  const token = requireToken(credential);
+  const { serverCredential } = services;
+  return serverCredential?.token === token ? serverCredential : hashCredential(token);
 }

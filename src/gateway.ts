@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './context.js';
@@ -21,6 +22,7 @@ import { getSchema } from './schema/index.js';
 import { UnknownValueReporter } from './unknown-value-reporter.js';
 import type { BuildSource } from './upstream/build-source.js';
 import { createBuildSource, type UpstreamConfig } from './upstream/create-build-source.js';
+import { hashCredential } from './upstream/credential.js';
 import { toYogaLogger } from './yoga-logger.js';
 
 export type GatewayConfig = UpstreamConfig &
@@ -98,6 +100,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     builds: upstream.source,
     logger,
     serverToken: config.northflankApiToken,
+    serverCredential:
+      config.northflankApiToken === undefined
+        ? undefined
+        : hashCredential(config.northflankApiToken),
     authMode: config.authMode,
     requestTimeoutMs: config.requestTimeoutMs,
     unknownBuildStatuses: new UnknownValueReporter(logger, 'build status'),
@@ -180,6 +186,9 @@ function createPlugins(
     useInboundLimits(limiter, { graphqlPath: GRAPHQL_PATH, graphiql: config.graphiql }),
     useReadinessCheck({ endpoint: '/readyz', check: isReady }),
     ...useOperationLimits(config),
+    // Compiles each parsed operation to JavaScript once, keyed by the document that Yoga's parse
+    // cache keeps, and runs the compiled form in place of graphql-js's interpreter.
+    useGraphQlJit() as Plugin,
     useErrorBoundary() as Plugin,
     useRequestErrorShape(),
   ];

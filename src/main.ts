@@ -1,10 +1,12 @@
 import { createGateway } from './gateway.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { createLogger } from './logger.js';
 import { exitOnStartupFailure, loadConfigOrExit, stopOnSignal } from './process-lifecycle.js';
 import { listen } from './server.js';
 
 /** Starts the gateway from environment variables and stops it on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
   const gateway = createGateway(config, { logger });
