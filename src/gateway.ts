@@ -8,7 +8,7 @@ import { captureYogaServer } from './fast-path/yoga-server.js';
 import type { Logger } from './logger.js';
 import { corsFor } from './plugins/cors.js';
 import { maskUnexpectedError, useErrorBoundary } from './plugins/error-boundary.js';
-import { useGraphiQLPage } from './plugins/graphiql-page.js';
+import { type GraphiQLPagePlugin, useGraphiQLPage } from './plugins/graphiql-page.js';
 import { useHttpHardening } from './plugins/http-hardening.js';
 import {
   createInboundLimiter,
@@ -89,6 +89,11 @@ export interface Gateway {
   builds: BuildSource;
   /** Makes `/readyz` return 503, so load balancers stop sending new traffic. */
   markShuttingDown(): void;
+  /**
+   * Does start-up work that need not delay readiness: renders the GraphiQL page once, so the
+   * first browser does not wait for it.
+   */
+  warmUp(): Promise<void>;
   /** Releases upstream connections. */
   close(): Promise<void>;
 }
@@ -115,6 +120,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     trustProxy: config.trustProxy,
   });
   const yogaServer = captureYogaServer();
+  const graphiqlPage = config.graphiql
+    ? useGraphiQLPage({
+        endpoint: GRAPHQL_PATH,
+        title: 'Northflank GraphQL gateway',
+        defaultQuery: DEFAULT_QUERY,
+      })
+    : undefined;
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: getSchema(),
@@ -130,7 +142,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     graphiql: false,
     maskedErrors: { maskError: maskUnexpectedError, isDev: false },
     context: ({ request }) => createRequestContext(services, request, getRequestId(request)),
-    plugins: [...createPlugins(config, limiter, () => !shuttingDown), yogaServer.plugin],
+    plugins: [
+      ...createPlugins(config, limiter, graphiqlPage, () => !shuttingDown),
+      yogaServer.plugin,
+    ],
   });
   const fastPath = config.fastPath
     ? createFastPath({
@@ -157,6 +172,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     markShuttingDown: () => {
       shuttingDown = true;
     },
+    warmUp: async () => {
+      await graphiqlPage?.prepare();
+    },
     close: () => upstream.close(),
   };
 }
@@ -165,6 +183,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 function createPlugins(
   config: GatewayConfig,
   limiter: InboundLimiter,
+  graphiqlPage: GraphiQLPagePlugin | undefined,
   isReady: () => boolean,
 ): Plugin[] {
   return [
@@ -174,15 +193,7 @@ function createPlugins(
       allowedHosts: config.allowedHosts,
       corsOrigins: config.corsOrigins,
     }),
-    ...(config.graphiql
-      ? [
-          useGraphiQLPage({
-            endpoint: GRAPHQL_PATH,
-            title: 'Northflank GraphQL gateway',
-            defaultQuery: DEFAULT_QUERY,
-          }),
-        ]
-      : []),
+    ...(graphiqlPage === undefined ? [] : [graphiqlPage]),
     useInboundLimits(limiter, { graphqlPath: GRAPHQL_PATH, graphiql: config.graphiql }),
     useReadinessCheck({ endpoint: '/readyz', check: isReady }),
     ...useOperationLimits(config),

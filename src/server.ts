@@ -68,6 +68,13 @@ export async function listen(
     });
   });
 
+  // After listening, so that rendering GraphiQL never delays the first /healthz.
+  setImmediate(() => {
+    gateway.warmUp().catch((error: unknown) => {
+      logger.error({ err: error }, 'Rendering the GraphiQL page failed');
+    });
+  });
+
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {

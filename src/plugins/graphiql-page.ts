@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type GraphiQLOptions, type Plugin, shouldRenderGraphiQL } from 'graphql-yoga';
 
 const brotliCompress = promisify(zlib.brotliCompress);
@@ -15,11 +14,17 @@ export interface GraphiQLPageOptions {
   /** Query that GraphiQL opens with when the browser has no saved tabs. */
   defaultQuery: string;
   /**
-   * Renders the page's HTML. It is called once, when the plugin is created.
-   * @default renderGraphiQL from `@graphql-yoga/render-graphiql`
+   * Renders the page's HTML. It is called once, by `prepare` or for the first request.
+   * @default renderGraphiQL from `@graphql-yoga/render-graphiql`, loaded when first needed
    */
   render?: (options: GraphiQLOptions) => string;
 }
+
+/** The plugin, and a way to render the page before anyone asks for it. */
+export type GraphiQLPagePlugin = Plugin & {
+  /** Renders the page unless that is already done or under way. */
+  prepare(): Promise<GraphiQLPage>;
+};
 
 /** Content codings the page is sent in, in order of preference. */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
@@ -41,8 +46,10 @@ export interface GraphiQLPage {
  * Renders GraphiQL once and prepares its Content-Security-Policy and entity tags. Compression
  * runs on the first request for each coding, so creating the page stays fast.
  */
-export function createGraphiQLPage(options: GraphiQLPageOptions): GraphiQLPage {
-  const render = options.render ?? renderGraphiQL;
+export function createGraphiQLPage(
+  options: GraphiQLPageOptions & Required<Pick<GraphiQLPageOptions, 'render'>>,
+): GraphiQLPage {
+  const { render } = options;
   // Yoga 5.24's own GraphiQL plugin passes the `graphiql` options to the renderer unchanged and
   // adds no endpoint, so the page posts to its own location.pathname. The same options are used.
   const html = render({ title: options.title, defaultQuery: options.defaultQuery });
@@ -74,14 +81,22 @@ export function createGraphiQLPage(options: GraphiQLPageOptions): GraphiQLPage {
  * Yoga's `graphiql` option, which renders the 9 MB page again on every request and sends it
  * uncompressed with no CSP. Set `graphiql: false` in `createYoga` when using this plugin.
  */
-export function useGraphiQLPage(options: GraphiQLPageOptions): Plugin {
-  const page = createGraphiQLPage(options);
+export function useGraphiQLPage(options: GraphiQLPageOptions): GraphiQLPagePlugin {
+  let preparing: Promise<GraphiQLPage> | undefined;
+  const prepare = () => {
+    preparing ??= loadRenderer(options.render).then((render) =>
+      createGraphiQLPage({ ...options, render }),
+    );
+    return preparing;
+  };
   const paths = new Set([options.endpoint, `${options.endpoint}/`]);
 
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    prepare,
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!shouldRenderGraphiQL(request) || !paths.has(url.pathname)) return;
 
+      const page = await prepare();
       const coding = negotiateContentCoding(request.headers.get('accept-encoding'));
       const etag = page.etag(coding);
       if (ifNoneMatchMatches(request.headers.get('if-none-match'), etag)) {
@@ -89,12 +104,23 @@ export function useGraphiQLPage(options: GraphiQLPageOptions): Plugin {
         return;
       }
 
-      return page.body(coding).then((body) => {
-        const headers = { ...cachingHeaders(etag), ...pageHeaders(page, coding) };
-        endResponse(new fetchAPI.Response(body, { status: 200, headers }));
-      });
+      const body = await page.body(coding);
+      const headers = { ...cachingHeaders(etag), ...pageHeaders(page, coding) };
+      endResponse(new fetchAPI.Response(body, { status: 200, headers }));
     },
   };
+}
+
+/**
+ * Returns the renderer, importing the 9 MB GraphiQL bundle only now: at start-up it would add
+ * about 70 ms before the gateway can answer /healthz.
+ */
+async function loadRenderer(
+  render: GraphiQLPageOptions['render'],
+): Promise<NonNullable<GraphiQLPageOptions['render']>> {
+  if (render !== undefined) return render;
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+  return renderGraphiQL;
 }
 
 /**

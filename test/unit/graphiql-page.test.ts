@@ -205,6 +205,27 @@ describe('useGraphiQLPage', () => {
   });
 });
 
+describe('useGraphiQLPage prepare', () => {
+  it('renders the page ahead of the first request, and only once', async () => {
+    const render = vi.fn(renderGraphiQL);
+    const plugin = useGraphiQLPage({ ...PAGE_OPTIONS, render });
+
+    const prepared = await plugin.prepare();
+    await plugin.prepare();
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { a: String }' }),
+      graphiql: false,
+      plugins: [plugin],
+    });
+    const response = await yoga.fetch('http://gateway.test/graphql', {
+      headers: { accept: 'text/html' },
+    });
+
+    expect(render).toHaveBeenCalledTimes(1);
+    expect(response.headers.get('etag')).toBe(prepared.etag('identity'));
+  });
+});
+
 describe('createGraphiQLPage', () => {
   const render = vi.fn(renderGraphiQL);
   const page = createGraphiQLPage({ ...PAGE_OPTIONS, render });
