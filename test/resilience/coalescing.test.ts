@@ -9,10 +9,16 @@ afterEach(async () => {
   await gateway?.close();
 });
 
-/** Starts a gateway without a cache for concluded builds, so only coalescing can save a call. */
+/**
+ * Starts a gateway without a cache for concluded builds, so only coalescing can save a call. The
+ * client's 50 connections are opened first, because on a busy machine opening them one by one
+ * can spread the requests over more than the upstream's latency, and then they are not
+ * simultaneous any more.
+ */
 async function startUncached(): Promise<TestGateway> {
   const started = await startGateway({ env: { CACHE_TTL_MS: '0' } });
-  started.simulator.addFault({ fault: { kind: 'latency', ms: 200 } });
+  await Promise.all(Array.from({ length: 50 }, () => fetch(`${started.url}/healthz`)));
+  started.simulator.addFault({ fault: { kind: 'latency', ms: 500 } });
   return started;
 }
 
