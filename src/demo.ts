@@ -1,7 +1,9 @@
-import { createGateway } from './gateway.js';
-import { createLogger } from './logger.js';
-import { exitOnStartupFailure, loadConfigOrExit, stopOnSignal } from './process-lifecycle.js';
-import { listen } from './server.js';
+import {
+  exitOnStartupFailure,
+  loadConfigOrExit,
+  startConfiguredGateway,
+  stopOnSignal,
+} from './process-lifecycle.js';
 import { createSimulator } from './simulator/index.js';
 
 /** Token the demo's gateway sends to its simulated API. It grants nothing anywhere else. */
@@ -27,17 +29,7 @@ async function demo(): Promise<void> {
     HTTP_PROXY: '',
     http_proxy: '',
   });
-  const logger = createLogger(config.logLevel);
-  const gateway = createGateway(config, { logger });
-  const running = await listen(
-    gateway,
-    {
-      port: config.port,
-      host: config.host,
-      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
-    },
-    logger,
-  );
+  const { logger, running } = await startConfiguredGateway(config);
 
   logger.info(
     { url: `${running.url}/graphql`, upstream: simulatorUrl },

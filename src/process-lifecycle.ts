@@ -1,5 +1,7 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
-import type { Logger } from './logger.js';
+import { createGateway } from './gateway.js';
+import { createLogger, type Logger } from './logger.js';
+import { listen, type RunningServer } from './server.js';
 
 /** Loads the configuration, or exits with one line naming the invalid variable. */
 export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
@@ -10,6 +12,20 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
     process.stderr.write(`Invalid configuration: ${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** Creates the logger and the gateway from a configuration, and listens where it says. */
+export async function startConfiguredGateway(
+  config: Config,
+): Promise<{ logger: Logger; running: RunningServer }> {
+  const logger = createLogger(config.logLevel);
+  const gateway = createGateway(config, { logger });
+  const running = await listen(
+    gateway,
+    { port: config.port, host: config.host, keepAliveTimeoutMs: config.keepAliveTimeoutMs },
+    logger,
+  );
+  return { logger, running };
 }
 
 /**
