@@ -35,6 +35,15 @@ describe('field errors', () => {
     expect(code).toBe('NOT_FOUND');
   });
 
+  it('points a field error at its place in the query', async () => {
+    const { error } = await withFault({ kind: 'status', status: 404 });
+
+    expect(error?.path).toEqual(['serviceBuild']);
+    expect((error as { locations?: unknown } | undefined)?.locations).toEqual([
+      { line: 2, column: 3 },
+    ]);
+  });
+
   it.each(['..', 'a/b', 'a%2Fb', 'a?b=1', 'a#b', '-x', '', 'x'.repeat(101), 'caf\u00e9'])(
     'returns BAD_USER_INPUT for build id %j and calls nothing upstream',
     async (buildId) => {
