@@ -68,9 +68,9 @@ export interface Config {
   production: boolean;
   /** Serve GraphiQL at the GraphQL endpoint to browsers. @default true */
   graphiql: boolean;
-  /** Answer introspection queries; GraphiQL needs it. @default true */
+  /** Whether introspection queries are executed; GraphiQL needs them. @default true */
   introspection: boolean;
-  /** Which tokens the gateway sends upstream. @default 'forward-or-server' */
+  /** Source of the tokens the gateway sends upstream. @default 'forward-or-server' */
   authMode: AuthMode;
   /** Operation limits, checked before execution. */
   maxDepth: number;

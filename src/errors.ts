@@ -24,7 +24,7 @@ export interface GatewayErrorDetails {
   upstreamStatus?: number;
 }
 
-/** How an upstream failure should be treated by retries and the circuit breaker. */
+/** Traits of an upstream failure that decide how retries and the circuit breaker treat it. */
 export interface FailureTraits {
   /** Another attempt may succeed: connection refused or reset, attempt timeout, 502, 503, 504. */
   transient?: boolean;

@@ -5,7 +5,7 @@ import { getRequestId } from './plugins/request-id.js';
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(:\d{1,5})?$/;
 
 /**
- * Answers a request whose Host header cannot be part of a URL with 400 and returns true. The
+ * Responds to a request whose Host header cannot be part of a URL with 400 and returns true. The
  * fetch API adapter would otherwise fail to build the request URL and send its stack trace.
  */
 export function rejectMalformedHost(request: IncomingMessage, response: ServerResponse): boolean {

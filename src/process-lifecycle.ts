@@ -14,7 +14,7 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
   }
 }
 
-/** Creates the logger and the gateway from a configuration, and listens where it says. */
+/** Creates the logger and the gateway from a configuration, and listens on its host and port. */
 export async function startConfiguredGateway(
   config: Config,
 ): Promise<{ logger: Logger; running: RunningServer }> {

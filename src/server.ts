@@ -44,7 +44,7 @@ export async function listen(
       requestTimeout: REQUEST_TIMEOUT_MS,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
       // Node checks the two timeouts above only this often (30 s by default), so a slow client
-      // would otherwise hold its socket for up to 30 s longer than they say.
+      // would otherwise keep its socket for up to 30 s longer than those settings allow.
       connectionsCheckingInterval: 1000,
     },
     (request, response) => {

@@ -192,7 +192,7 @@ export class NorthflankClient {
 
   /**
    * Logs a response that shows Northflank failing (5xx, a malformed or unexpected response) at
-   * warn, so operators see an outage. Answers about the caller's input (401, 403, 404, 429) are
+   * warn, so operators see an outage. Responses about the caller's input (401, 403, 404, 429) are
    * normal traffic and go to debug.
    */
   private logFailedResponse(path: string, error: GatewayError): void {

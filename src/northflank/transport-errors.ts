@@ -20,7 +20,7 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Why an attempt stopped when it did not end with an HTTP response. */
+/** Reason an attempt stopped without ending in an HTTP response. */
 export type AttemptEnd = 'attempt-timeout' | 'cancelled' | 'failed';
 
 /**

@@ -20,7 +20,7 @@ export interface GraphiQLPageOptions {
   render?: (options: GraphiQLOptions) => string;
 }
 
-/** The plugin, and a way to render the page before anyone asks for it. */
+/** The plugin, with a method that renders the page before the first request for it. */
 export type GraphiQLPagePlugin = Plugin & {
   /** Renders the page unless that is already done or under way. */
   prepare(): Promise<GraphiQLPage>;
@@ -113,7 +113,7 @@ export function useGraphiQLPage(options: GraphiQLPageOptions): GraphiQLPagePlugi
 
 /**
  * Returns the renderer, importing the 9 MB GraphiQL bundle only now: at start-up it would add
- * about 70 ms before the gateway can answer /healthz.
+ * about 70 ms before the gateway can respond to /healthz.
  */
 async function loadRenderer(
   render: GraphiQLPageOptions['render'],

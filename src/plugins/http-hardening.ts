@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 
 export interface HttpHardeningOptions {
   graphqlPath: string;
-  /** Every other path the gateway serves; anything else gets 404 before Yoga sees it. */
+  /** Every other path the gateway serves; anything else gets 404 before it reaches Yoga. */
   otherPaths?: readonly string[];
   /** Host names a request may address, with or without a port; `undefined` accepts any. */
   allowedHosts: readonly string[] | undefined;
@@ -95,9 +95,9 @@ export function setHardeningHeaders(response: Response, forGraphQLEndpoint: bool
 }
 
 /**
- * Tells a GET operation that a page of another site made the browser send, as Fetch Metadata's
- * `Sec-Fetch-Site: cross-site` says: an image or a link could otherwise spend the server token's
- * upstream budget from any page a visitor opens. Origins in CORS_ORIGINS are let through.
+ * Tells a GET operation that a page of another site made the browser send, which Fetch Metadata
+ * marks with `Sec-Fetch-Site: cross-site`. An image or a link could otherwise spend the server
+ * token's upstream budget from any page a visitor opens. Origins in CORS_ORIGINS are let through.
  */
 function isForeignPageOperation(
   request: Request,

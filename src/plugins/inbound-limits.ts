@@ -56,7 +56,7 @@ const MAX_TRACKED_CLIENTS = 100_000;
  * Creates the limiter that bounds operations per client and in the whole process, so one noisy
  * or hostile caller cannot spend the server token's upstream budget or exhaust the gateway. A
  * client is its bearer token's hash when it sends one, else its IP address. Each client has a
- * token bucket that holds a minute's worth of operations and refills continuously.
+ * token bucket that contains a minute's worth of operations and refills continuously.
  */
 export function createInboundLimiter(options: InboundLimitOptions): InboundLimiter {
   const buckets = new LRUCache<string, Bucket>({ max: MAX_TRACKED_CLIENTS });
@@ -151,8 +151,8 @@ function clientKey(headers: HeaderReader, remoteAddress: string | undefined, tru
 }
 
 /**
- * The peer address, or behind a trusted proxy the last X-Forwarded-For entry: the address that
- * proxy saw. Entries before it were sent by the client and can be forged.
+ * Returns the peer address, or behind a trusted proxy the last X-Forwarded-For entry, which is
+ * the address that proxy saw. Entries before it were sent by the client and can be forged.
  */
 function clientAddress(
   headers: HeaderReader,
@@ -167,7 +167,7 @@ function clientAddress(
   return remoteAddress ?? 'unknown';
 }
 
-/** A browser asking for the GraphiQL page: a GET for HTML without an operation in it. */
+/** Tells a browser's request for the GraphiQL page: a GET for HTML without an operation. */
 function isGraphiQLPageRequest(request: Request, url: URL): boolean {
   return (
     request.method === 'GET' &&

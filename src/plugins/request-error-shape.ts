@@ -26,7 +26,7 @@ function reshape(error: GraphQLError): GraphQLError {
   if (!needsReshaping(error)) return error;
 
   const { originalError: _hidden, http, code, ...rest } = error.extensions ?? {};
-  // Yoga answers a JSON client with 200 instead of the error's status once `originalError` is
+  // Yoga responds to a JSON client with 200 instead of the error's status once `originalError` is
   // gone, unless the status is no longer marked as a mere spec suggestion.
   const status = (http as { status?: number } | undefined)?.status;
   return new GraphQLError(error.message, {

@@ -25,7 +25,7 @@ export interface BuildSourceParts {
 }
 
 /**
- * Where resolvers get builds from: the cache first, then one shared upstream call per path and
+ * Source of builds for resolvers: the cache first, then one shared upstream call per path and
  * credential, run under the retry, breaker and bulkhead policy.
  */
 export class BuildSource {

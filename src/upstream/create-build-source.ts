@@ -28,7 +28,7 @@ export type UpstreamConfig = Pick<
   | 'proxy'
 >;
 
-/** Longest backoff step between retries. */
+/** Maximum backoff step between retries. */
 const RETRY_CAP_MS = 1000;
 
 /** Wires the REST client, the resilience policy, the cache and the rate-limit budgets together. */

@@ -9,7 +9,7 @@ export interface Waiter {
   signal?: AbortSignal | undefined;
 }
 
-/** What a shared call sees of its waiters. */
+/** A shared call's view of its waiters. */
 export interface SharedCall {
   /**
    * Aborted once every waiter has gone, with a reason named `TimeoutError` when the last one left
@@ -31,7 +31,7 @@ interface Call<T> {
 /**
  * Shares identical upstream calls in flight at the same time, whichever requests they come from.
  * A call lives until its last waiter's deadline. Each waiter leaves on its own deadline or abort,
- * and the call is aborted once none is left, so no request holds an upstream slot for nobody.
+ * and the call is aborted once none is left, so no upstream slot is held once every request has gone.
  */
 export class InFlightCalls<T> {
   private readonly calls = new Map<string, Call<T>>();

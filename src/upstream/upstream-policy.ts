@@ -18,7 +18,7 @@ export interface UpstreamPolicyOptions {
   retries: number;
   /** First backoff step; each retry doubles it, and full jitter picks a delay below it. @default 100 */
   retryBaseMs: number;
-  /** Longest backoff step. @default 1000 */
+  /** Maximum backoff step. @default 1000 */
   retryCapMs: number;
   /** Upstream calls in progress at once. @default 32 */
   maxConcurrent: number;
@@ -45,7 +45,7 @@ export interface Attempt {
 
 /**
  * Retries, circuit breaker and bulkhead around upstream attempts, composed with cockatiel. The
- * breaker and bulkhead are shared by every call to the upstream origin; the retry state belongs
+ * breaker and bulkhead are shared by every call to the upstream origin. The retry state belongs
  * to one call, because what may be retried depends on that call's time left.
  */
 export class UpstreamPolicy {

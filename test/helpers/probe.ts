@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { TestGateway } from './start-gateway.js';
 
-/** A query for one build that costs exactly one upstream call when nothing stops it. */
+/** Returns a query for one build that costs exactly one upstream call when nothing stops it. */
 export function buildQuery(buildId: string): string {
   return `{ serviceBuild(projectId: "demo-project", serviceId: "web-app", buildId: "${buildId}") { id } }`;
 }

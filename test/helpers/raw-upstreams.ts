@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 
-/** A loopback server that stands in for Northflank. */
+/** A loopback server in place of Northflank. */
 export interface RawUpstream {
   /** Origin to set as NORTHFLANK_API_URL, e.g. http://127.0.0.1:41234 */
   url: string;
